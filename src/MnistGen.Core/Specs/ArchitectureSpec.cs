@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MnistGen.Core.Specs;
+
+/// <summary>
+/// A compiled architecture: what the source generator emits for each <c>specs/*.yaml</c> as a static
+/// <c>Spec</c> property of the generated module class.
+/// </summary>
+/// <param name="Id">The spec file's stem, e.g. <c>cnn-5x5</c>; names the architecture on the command line.</param>
+/// <param name="Name">The generated class name, e.g. <c>Cnn5x5</c>.</param>
+/// <param name="SourcePath">The spec path relative to the repository, e.g. <c>specs/cnn-5x5.yaml</c>.</param>
+/// <param name="SpecHash">SHA-256 (hex) of the spec text with line endings normalised; ties checkpoints to a spec version.</param>
+/// <param name="InputShape">[channels, height, width].</param>
+/// <param name="Create">Builds a fresh module on the CPU with newly initialised parameters.</param>
+public sealed record ArchitectureSpec(
+    string Id,
+    string Name,
+    string Description,
+    string SourcePath,
+    string SpecHash,
+    ImmutableArray<int> InputShape,
+    int Classes,
+    ModelSummary Summary,
+    TrainingConfig Training,
+    double? ExpectedAccuracy,
+    Func<nn.Module<Tensor, Tensor>> Create);

@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+
+namespace MnistGen.Core.Specs;
+
+/// <summary>Which data set a spec trains on; the wire names are the spec's (<c>mnist</c>, <c>fashion-mnist</c>).</summary>
+public enum DatasetKind { Mnist, FashionMnist }
+
+public enum LossKind { Nll, CrossEntropy }
+
+public enum OptimizerKind { Sgd, Adam, AdamW }
+
+public enum ScheduleKind { None, Step, Cosine, OneCycle }
+
+/// <summary>The loss; <see cref="LabelSmoothing"/> only applies to cross-entropy.</summary>
+public sealed record LossConfig(LossKind Kind, double LabelSmoothing = 0.0);
+
+/// <summary>
+/// Optimizer hyper-parameters. SGD reads Lr, Momentum, Nesterov, WeightDecay; Adam and AdamW read
+/// Lr, Beta1, Beta2, WeightDecay. Unused fields keep their defaults.
+/// </summary>
+public sealed record OptimizerConfig(
+    OptimizerKind Kind,
+    double Lr,
+    double Momentum = 0.0,
+    bool Nesterov = false,
+    double WeightDecay = 0.0,
+    double Beta1 = 0.9,
+    double Beta2 = 0.999);
+
+/// <summary>Learning-rate schedule. Step reads StepEvery and Gamma; OneCycle reads MaxLr.</summary>
+public sealed record ScheduleConfig(ScheduleKind Kind, int StepEvery = 0, double Gamma = 0.1, double MaxLr = 0.0)
+{
+    public static ScheduleConfig None { get; } = new(ScheduleKind.None);
+}
+
+/// <summary>Training-time augmentation of training images only: random shifts (pixels) and rotation (degrees).</summary>
+public sealed record AugmentConfig(int MaxShift, double MaxRotationDegrees);
+
+/// <summary>Everything a spec's <c>training:</c> section says, with defaults applied.</summary>
+public sealed record TrainingConfig(
+    DatasetKind Dataset,
+    LossConfig Loss,
+    OptimizerConfig Optimizer,
+    int BatchSize,
+    int Epochs,
+    int Seed,
+    ScheduleConfig Schedule,
+    AugmentConfig? Augment = null);
+
+/// <summary>One row of the Keras-style summary: a layer, its output shape (without the batch dimension), parameters and multiply-adds per image.</summary>
+public sealed record LayerSummary(string Name, string Kind, ImmutableArray<int> OutputShape, long Parameters, long Macs);
+
+/// <summary>The per-layer table computed at build time by the spec compiler.</summary>
+public sealed record ModelSummary(ImmutableArray<LayerSummary> Layers, long TotalParameters, long TotalMacs);
