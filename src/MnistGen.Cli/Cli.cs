@@ -1,0 +1,53 @@
+using System.CommandLine;
+using MnistGen.Cli.Commands;
+using MnistGen.Core.Functional;
+
+namespace MnistGen.Cli;
+
+/// <summary>The imperative shell's entry: builds the command tree and maps every outcome to an exit code.</summary>
+public static class Cli
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int BadInput = 2;
+
+    public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("mnistgen: train, evaluate and predict with architectures compiled from specs/*.yaml.");
+        root.Subcommands.Add(DataCommand.Create(stdout, stderr));
+        return root;
+    }
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = BuildRoot(stdout, stderr);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) stderr.WriteLine("error: " + error.Message);
+            stderr.WriteLine("Run 'mnistgen --help' for usage.");
+            return BadInput;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("MNISTGEN_DEBUG") is null)
+        {
+            stderr.WriteLine("error: unexpected failure: " + e.Message.Split('\n')[0] + " (set MNISTGEN_DEBUG=1 for details)");
+            return Failure;
+        }
+    }
+
+    /// <summary>Prints each error on one line and returns the exit code that fits the first.</summary>
+    public static int Report(TextWriter stderr, IEnumerable<Error> errors)
+    {
+        var code = Ok;
+        foreach (var error in errors)
+        {
+            stderr.WriteLine("error: " + error.Message);
+            if (code == Ok) code = error.Kind == ErrorKind.BadInput ? BadInput : Failure;
+        }
+        return code == Ok ? Failure : code;
+    }
+}
