@@ -1,0 +1,53 @@
+using MnistGen.Core.Functional;
+using SkiaSharp;
+
+namespace MnistGen.Cli.Imaging;
+
+/// <summary>A decoded image as grayscale intensities 0..1 (0 = black), row-major.</summary>
+internal sealed record GrayImage(float[] Pixels, int Width, int Height);
+
+/// <summary>Reads an image file (PNG, JPEG, BMP, GIF, WebP) into grayscale, refusing what cannot be a digit picture.</summary>
+internal static class ImageFiles
+{
+    public const long MaxBytes = 50L * 1024 * 1024;
+    public const int MaxSide = 8192;
+
+    public static Result<GrayImage> Read(string path)
+    {
+        if (Directory.Exists(path)) return new Error($"{path}: is a directory, not an image file.");
+        if (!File.Exists(path)) return new Error($"{path}: no such image file.");
+        var length = new FileInfo(path).Length;
+        if (length == 0) return new Error($"{path}: the file is empty (0 bytes), not an image.");
+        if (length > MaxBytes) return new Error($"{path}: the file is {length / (1024 * 1024)} MB; images over {MaxBytes / (1024 * 1024)} MB are refused.");
+
+        using var codec = SKCodec.Create(path);
+        if (codec is null) return new Error($"{path}: not a readable image (expected PNG, JPEG, BMP, GIF or WebP).");
+        var info = codec.Info;
+        if (info.Width <= 0 || info.Height <= 0) return new Error($"{path}: the image has no pixels.");
+        if (info.Width > MaxSide || info.Height > MaxSide)
+            return new Error($"{path}: the image is {info.Width}x{info.Height} pixels; at most {MaxSide} pixels a side are accepted.");
+
+        using var bitmap = new SKBitmap(new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var status = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
+        if (status is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+            return new Error($"{path}: the image data is corrupt ({status}).");
+        if (status == SKCodecResult.IncompleteInput)
+            return new Error($"{path}: the image data is truncated.");
+        return ToGray(bitmap);
+    }
+
+    /// <summary>Luminance of each pixel, with transparency composited on white (a digit drawn on a transparent canvas).</summary>
+    private static GrayImage ToGray(SKBitmap bitmap)
+    {
+        var bytes = bitmap.GetPixelSpan();
+        var pixels = new float[bitmap.Width * bitmap.Height];
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            int r = bytes[4 * i], g = bytes[4 * i + 1], b = bytes[4 * i + 2], a = bytes[4 * i + 3];
+            var luminance = (0.299f * r + 0.587f * g + 0.114f * b) / 255f;
+            var alpha = a / 255f;
+            pixels[i] = luminance * alpha + (1f - alpha);
+        }
+        return new GrayImage(pixels, bitmap.Width, bitmap.Height);
+    }
+}
