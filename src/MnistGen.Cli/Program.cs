@@ -1,3 +1,4 @@
 using MnistGen.Cli;
 
+MnistGen.Core.Runtime.TorchRuntime.PrepareProcess();
 return Cli.Run(args, Console.Out, Console.Error);

@@ -6,5 +6,5 @@ namespace MnistGen.Core.Tests;
 internal static class TestSetup
 {
     [ModuleInitializer]
-    internal static void Init() => TorchRuntime.SetPassiveWaitPolicy();
+    internal static void Init() => TorchRuntime.PrepareProcess();
 }
