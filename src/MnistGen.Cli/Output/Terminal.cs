@@ -10,7 +10,7 @@ internal sealed class Terminal
         Out = stdout;
         Err = stderr;
         // Live progress needs a terminal; CI logs and pipes get one plain line per epoch instead.
-        Interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected
+        Interactive = ReferenceEquals(stdout, System.Console.Out) && !System.Console.IsOutputRedirected
                       && Environment.GetEnvironmentVariable("CI") is null;
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
