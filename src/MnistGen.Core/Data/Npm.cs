@@ -17,13 +17,14 @@ public static class Npm
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
     /// <summary>The real <c>npm pack</c>, found on this process's PATH.</summary>
-    public static Result<string> Pack(string package, string destination)
-    {
-        var npm = Find(Environment.GetEnvironmentVariable("PATH"), OperatingSystem.IsWindows(), File.Exists);
-        if (npm is null)
-            return new Error("npm was not found on PATH (it comes with Node.js, e.g. 'apt-get install npm').", ErrorKind.Failure);
-        return Run(npm, package, destination);
-    }
+    public static Result<string> Pack(string package, string destination) =>
+        UsingPath(Environment.GetEnvironmentVariable("PATH"))(package, destination);
+
+    /// <summary><c>npm pack</c> with npm looked up on the given PATH value.</summary>
+    public static NpmPack UsingPath(string? pathVariable) => (package, destination) =>
+        Find(pathVariable, OperatingSystem.IsWindows(), File.Exists) is { } npm
+            ? Run(npm, package, destination)
+            : new Error("npm was not found on PATH (it comes with Node.js, e.g. 'apt-get install npm').", ErrorKind.Failure);
 
     /// <summary>The npm executable on <paramref name="pathVariable"/>, or null. On Windows npm is a .cmd script.</summary>
     public static string? Find(string? pathVariable, bool windows, Func<string, bool> fileExists)
