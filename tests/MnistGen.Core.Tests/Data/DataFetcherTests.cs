@@ -215,6 +215,7 @@ public class DataFetcherTests
             "with a directory holding its four IDX files.", error.Message);
         Assert.Equal(ErrorKind.Failure, error.Kind);
         Assert.False(Directory.Exists(target));
+        Assert.Empty(_notices);
     }
 
     [Fact]
