@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using MnistGen.Core.Data;
 using MnistGen.Core.Specs;
@@ -48,34 +47,6 @@ public class RealMnistTests(RealMnistFixture fixture, ITestOutputHelper output) 
         Assert.InRange(_mnist.Test.Images.std().item<float>(), 0.98, 1.02);
         // The background pixel (0) maps to -mean/std.
         Assert.Equal((float)(-0.1307 / 0.3081), _mnist.Train.Images[0, 0, 0, 0].item<float>(), 1e-6f);
-    }
-}
-
-/// <summary>
-/// The load-time requirement, measured alone: this collection runs after the parallel ones, so other test
-/// classes do not compete for the two cores. Most of the time is the kernel handing out fresh pages for
-/// the 188 MB float tensor; the conversion itself is a few bulk passes.
-/// </summary>
-[CollectionDefinition(nameof(LoadTimeCollection), DisableParallelization = true)]
-public class LoadTimeCollection : ICollectionFixture<RealMnistFixture>;
-
-[Collection(nameof(LoadTimeCollection))]
-public class MnistLoadTimeTests(RealMnistFixture fixture, ITestOutputHelper output)
-{
-    [Fact]
-    public void Loading_both_splits_again_takes_well_under_a_second()
-    {
-        Assert.Equal(60000, fixture.Dataset.Train.Count); // the fixture did the first read (and, on a clean checkout, the fetch)
-        var directory = RealData.DirectoryOf(DatasetInfo.Mnist);
-        var times = new List<double>();
-        for (var i = 0; i < 3; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            using var dataset = DatasetLoader.Load(DatasetKind.Mnist, directory).Value;
-            times.Add(clock.Elapsed.TotalSeconds);
-        }
-        output.WriteLine("load of both MNIST splits (s): " + string.Join(", ", times.Select(t => t.ToString("0.000", CultureInfo.InvariantCulture))));
-        Assert.True(times.Min() < 1.0, $"the fastest of three loads took {times.Min().ToString("0.000", CultureInfo.InvariantCulture)} s");
     }
 }
 
