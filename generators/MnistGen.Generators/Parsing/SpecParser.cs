@@ -45,9 +45,13 @@ internal static class SpecParser
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
         {
-            // YamlDotNet throws bare exceptions on some malformed input (e.g. broken flow sequences).
-            // Point at the last place it read successfully, which is where the text goes wrong.
-            return Fail(file, null, reader.LastSpan, $"the YAML parser gave up after this point ({e.GetType().Name}: {Sentence(e.Message)}); check the brackets and indentation here");
+            // YamlDotNet throws bare exceptions on some malformed input, typically a flow collection that is
+            // never closed before the next line. Point at that '[' or '{', else at the last thing read.
+            if (reader.InnermostOpenFlow is { } open)
+            {
+                return Fail(file, null, open.Span, $"this '{open.Bracket}' is not closed where it should be (the YAML parser stopped with {e.GetType().Name}); check its brackets");
+            }
+            return Fail(file, null, reader.LastSpan, $"the YAML parser stopped after this point ({e.GetType().Name}: {Sentence(e.Message)}); check the brackets and indentation here");
         }
     }
 
@@ -67,6 +71,10 @@ internal static class SpecParser
     private sealed class EventReader(IParser parser)
     {
         private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
+        private readonly Stack<(SourceSpan Span, char Bracket)> _openFlows = new();
+
+        /// <summary>The innermost '[' or '{' being read, if any.</summary>
+        public (SourceSpan Span, char Bracket)? InnermostOpenFlow => _openFlows.Count > 0 ? _openFlows.Peek() : null;
         private bool _started;
 
         public SourceSpan LastSpan { get; private set; } = SourceSpan.FileStart;
@@ -131,17 +139,23 @@ internal static class SpecParser
                     break;
                 case SequenceStart sequenceStart:
                     var items = ImmutableArray.CreateBuilder<YamlNode>();
+                    var flowSequence = sequenceStart.Style == SequenceStyle.Flow;
+                    if (flowSequence) _openFlows.Push((Span(sequenceStart), '['));
                     while (!Accept<SequenceEnd>(out _)) items.Add(ReadNode(depth + 1));
+                    if (flowSequence) _openFlows.Pop();
                     node = new YamlSequence(items.ToImmutable(), Span(sequenceStart.Start, LastSpanEnd()));
                     break;
                 case MappingStart mappingStart:
                     var entries = ImmutableArray.CreateBuilder<YamlEntry>();
+                    var flowMapping = mappingStart.Style == MappingStyle.Flow;
+                    if (flowMapping) _openFlows.Push((Span(mappingStart), '{'));
                     while (!Accept<MappingEnd>(out _))
                     {
                         var key = ReadNode(depth + 1);
                         var value = ReadNode(depth + 1);
                         entries.Add(new YamlEntry(key, value));
                     }
+                    if (flowMapping) _openFlows.Pop();
                     node = new YamlMapping(entries.ToImmutable(), Span(mappingStart.Start, LastSpanEnd()));
                     break;
                 default:
