@@ -19,15 +19,18 @@ internal static class Names
     public static readonly ImmutableHashSet<string> ReservedMemberNames = ImmutableHashSet.Create(System.StringComparer.Ordinal,
         // generated
         "Spec",
-        // TorchSharp.torch.nn.Module / Module<T, TResult> (0.107)
-        "_internal_buffers", "_internal_params", "_internal_submodules", "_to", "add_module", "apply", "bfloat16",
+        // TorchSharp.torch.nn.Module / Module<T, TResult> (0.107), instance and static
+        "_deviceIndex", "_deviceType", "_internal_buffers", "_internal_params", "_internal_submodules",
+        "_named_buffers", "_named_parameters", "_parameters", "_to", "_toEpilog", "add_module", "apply", "bfloat16",
         "buffers", "call", "children", "ClearModules", "ConditionallyRegisterBuffer", "ConditionallyRegisterParameter",
-        "cpu", "cuda", "Dispose", "double", "Equals", "eval", "Finalize", "float", "forward", "get_buffer",
-        "get_parameter", "get_submodule", "GetHashCode", "GetName", "GetType", "half", "handle", "load",
-        "load_state_dict", "MemberwiseClone", "modules", "name", "named_buffers", "named_children", "named_modules",
-        "named_parameters", "parameters", "register_buffer", "register_forward_hook", "register_forward_pre_hook",
-        "register_module", "register_parameter", "RegisterComponents", "save", "set_submodule", "state_dict", "to",
-        "ToString", "train", "training", "type", "zero_grad");
+        "cpu", "Create", "cuda", "Dispose", "double", "Equals", "eval", "Finalize", "float", "forward", "get_buffer",
+        "get_parameter", "get_submodule", "GetDefaultDeviceAndType", "GetHashCode", "GetName", "GetType", "half",
+        "handle", "has_buffer", "has_parameter", "HookRemover", "load", "load_state_dict", "MemberwiseClone",
+        "module_post_hooks", "module_pre_hooks", "modules", "name", "named_buffers", "named_children", "named_modules",
+        "named_parameters", "parameters", "post_hooks", "pre_hooks", "ReferenceEquals", "register_buffer",
+        "register_forward_hook", "register_forward_pre_hook", "register_module", "register_parameter",
+        "RegisterComponents", "ReplaceBuffer", "ReplaceParameter", "save", "save_state_dict", "set_submodule",
+        "state_dict", "to", "ToString", "train", "training", "type", "zero_grad");
 
     public static bool IsIdentifier(string name) => SyntaxFacts.IsValidIdentifier(name) && !name.Contains("@");
 

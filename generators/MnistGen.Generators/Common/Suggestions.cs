@@ -31,6 +31,9 @@ internal static class Suggestions
 
     public static string List(IEnumerable<string> items) => string.Join(", ", items);
 
+    /// <summary>"a layer", "an optimizer".</summary>
+    public static string WithArticle(string noun) => ("aeiou".IndexOf(char.ToLowerInvariant(noun[0])) >= 0 ? "an " : "a ") + noun;
+
     /// <summary>Levenshtein distance.</summary>
     public static int Distance(string a, string b)
     {

@@ -30,6 +30,7 @@ internal static class ModelEmitter
         WriteFields(w, model);
         WriteConstructor(w, model);
         WriteForward(w, model);
+        WriteDispose(w, model);
         w.Close();
         w.Close();
         return ($"{model.ClassName}.g.cs", w.ToString());
@@ -186,6 +187,21 @@ internal static class ModelEmitter
             first = false;
         }
         w.Line("return x;");
+        w.Close();
+    }
+
+    /// <summary>Module.Dispose frees the registered layers; the scalars are ours to free.</summary>
+    private static void WriteDispose(CodeWriter w, SpecModel model)
+    {
+        var slopes = model.Layers.Where(l => l.Kind == "leaky_relu").ToList();
+        if (slopes.Count == 0) return;
+        w.Line();
+        w.Line("/// <summary>Frees the layers and the scalars the forward pass reuses.</summary>");
+        w.Open("protected override void Dispose(bool disposing)");
+        w.Open("if (disposing)");
+        foreach (var layer in slopes) w.Line($"this.{SlopeField(layer)}.Dispose();");
+        w.Close();
+        w.Line("base.Dispose(disposing);");
         w.Close();
     }
 

@@ -63,9 +63,9 @@ internal static class ReferenceWriter
         foreach (var value in SpecLanguage.Dataset.Values) L($"- `{value.Name}`: {value.Doc}");
         L();
         Union(L, SpecLanguage.Layer, "Layers");
-        L("Parameterised layers (conv2d, linear, batch_norm) become fields of the generated class, so their names are the");
-        L("state_dict prefixes (`conv1.weight`). Every layer also takes `name`; by default conv2d layers are `conv1`, `conv2`,");
-        L("..., linear layers `fc1`, `fc2`, ..., batch_norm layers `bn1`, ..., and the others `relu_1`, `max_pool2d_1`, ...");
+        L("Parameterised layers (conv2d, linear, batch_norm) become private fields of the generated class, registered as");
+        L("submodules, so a layer's name is its state_dict prefix. Activations, pooling, dropout and flatten are applied");
+        L("with TorchSharp's functional operations in `forward`; dropout follows the module's `train()` / `eval()` mode.");
         L();
         Union(L, SpecLanguage.Loss, "Losses (`training.loss`)");
         Union(L, SpecLanguage.Optimizer, "Optimizers (`training.optimizer`)");
@@ -140,7 +140,7 @@ internal static class ReferenceWriter
         IntType t => "integer " + t.RangeText,
         NumberType t => "number " + t.RangeText,
         ListType t => t.Expected,
-        UnionType t => $"a {t.What} (below)",
+        UnionType t => $"{Suggestions.WithArticle(t.What)} (below)",
         ObjectType t => $"mapping (`{t.Name}`, below)",
         EnumType t => string.Join(" or ", t.Names.Select(n => $"`{n}`")),
         _ => type.Expected,

@@ -58,7 +58,7 @@ internal sealed class TextType : SpecType
 internal sealed class IdentifierType(string what) : SpecType
 {
     public string What { get; } = what;
-    public override string Expected => $"a {What} name";
+    public override string Expected => $"{Suggestions.WithArticle(What)} name";
 }
 
 internal sealed record EnumValue(string Name, string CSharpName, string Doc);
@@ -69,7 +69,7 @@ internal sealed class EnumType(string what, params EnumValue[] values) : SpecTyp
     public string What { get; } = what;
     public IReadOnlyList<EnumValue> Values { get; } = values;
     public IEnumerable<string> Names => Values.Select(v => v.Name);
-    public override string Expected => $"a {What} ({Suggestions.List(Names)})";
+    public override string Expected => $"{Suggestions.WithArticle(What)} ({Suggestions.List(Names)})";
 }
 
 internal sealed class ListType(SpecType item, int minCount, int maxCount, string expected) : SpecType
@@ -128,7 +128,7 @@ internal sealed class UnionType(string what, bool isLayer, Variant[] variants, p
     public IEnumerable<string> Names => Variants.Select(v => v.Name);
     public Variant? Find(string name) => Variants.FirstOrDefault(v => v.Name == name);
 
-    public override string Expected => $"a {What}: 'kind' or 'kind: {{ parameters }}' with kind one of {Suggestions.List(Names)}";
+    public override string Expected => $"{Suggestions.WithArticle(What)}: 'kind' or 'kind: {{ parameters }}' with kind one of {Suggestions.List(Names)}";
 
     /// <summary>The object type a variant's parameter mapping is checked against.</summary>
     public ObjectType ParametersOf(Variant variant) =>
