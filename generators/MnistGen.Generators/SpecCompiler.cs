@@ -15,6 +15,21 @@ namespace MnistGen.Generators;
 /// </summary>
 internal static class SpecCompiler
 {
+    /// <summary>Reads an additional file's text; a failure becomes MNG0017 for that file, never an exception.</summary>
+    public static SpecFile Read(string path, System.Func<Microsoft.CodeAnalysis.Text.SourceText?> getText)
+    {
+        try
+        {
+            return getText() is { } text
+                ? new SpecFile(path, text.ToString())
+                : new SpecFile(path, "", "the compiler could not open it");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new SpecFile(path, "", $"{e.GetType().Name}: {e.Message.Trim().TrimEnd('.')}");
+        }
+    }
+
     public static ParsedSpec Parse(SpecFile file)
     {
         try

@@ -22,7 +22,7 @@ public sealed class SpecGenerator : IIncrementalGenerator
     {
         var files = context.AdditionalTextsProvider
             .Where(static text => SpecFile.IsSpecPath(text.Path))
-            .Select(static (text, ct) => new SpecFile(text.Path, text.GetText(ct)?.ToString() ?? ""))
+            .Select(static (text, ct) => SpecCompiler.Read(text.Path, () => text.GetText(ct)))
             .WithTrackingName(TrackingNames.SpecFiles);
 
         var bound = files

@@ -70,6 +70,16 @@ internal static class DriverHarness
         return [.. frameworkAssemblies.Concat(project).Select(p => MetadataReference.CreateFromFile(p))];
     }
 
+    /// <summary>An additional file whose text cannot be read.</summary>
+    public static AdditionalText Unreadable(string path) => new ThrowingText(path);
+
+    private sealed class ThrowingText(string path) : AdditionalText
+    {
+        public override string Path => path;
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => throw new IOException("disk on fire");
+    }
+
     private sealed class InMemoryText(string path, string text) : AdditionalText
     {
         public override string Path => path;

@@ -125,6 +125,19 @@ public class GeneratorDriverTests
     }
 
     [Fact]
+    public void MNG0017_a_spec_that_cannot_be_read_is_reported_and_the_others_still_generate()
+    {
+        var driver = DriverHarness.Driver(DriverHarness.Unreadable("/repo/specs/locked.yaml"), DriverHarness.RealSpec("mlp"));
+
+        driver = driver.RunGeneratorsAndUpdateCompilation(DriverHarness.Compilation(), out _, out var diagnostics);
+
+        var error = Assert.Single(diagnostics);
+        Assert.Equal(("MNG0017", "The spec file could not be read: IOException: disk on fire.", "/repo/specs/locked.yaml"),
+            (error.Id, error.GetMessage(), error.Location.GetLineSpan().Path));
+        Assert.Equal(["Architectures.g.cs", "Mlp.g.cs"], driver.GetRunResult().GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)).Order());
+    }
+
+    [Fact]
     public void Only_yaml_files_in_a_specs_folder_are_specs()
     {
         var driver = DriverHarness.Driver(

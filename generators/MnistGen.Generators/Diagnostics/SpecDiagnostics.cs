@@ -62,10 +62,13 @@ internal static class SpecDiagnostics
     public static readonly DiagnosticDescriptor InternalError = Error("MNG0016", "Spec compiler failure",
         "The spec compiler failed on this spec ({0}: {1}); this is a bug in MnistGen, please report it with the spec.");
 
+    public static readonly DiagnosticDescriptor Unreadable = Error("MNG0017", "Unreadable spec",
+        "The spec file could not be read: {0}.");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         YamlSyntax, UnknownKey, UnknownLayerKind, UnknownValue, WrongType, OutOfRange, MissingKey, InvalidName,
         DuplicateLayerName, DuplicateClassName, ImpossibleShape, OutputNotClasses, InputNotDataset, LossMismatch,
-        DuplicateKey, InternalError);
+        DuplicateKey, InternalError, Unreadable);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

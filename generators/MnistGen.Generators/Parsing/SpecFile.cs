@@ -6,7 +6,8 @@ namespace MnistGen.Generators.Parsing;
 /// A spec as the generator first sees it: the file's path (for locating diagnostics), its name and its
 /// text. Plain strings, so nothing Roslyn-owned passes the first pipeline step.
 /// </summary>
-internal sealed record SpecFile(string Path, string Text)
+/// <param name="ReadError">Why the text could not be read (then Text is empty), or null.</param>
+internal sealed record SpecFile(string Path, string Text, string? ReadError = null)
 {
     public string FileName => System.IO.Path.GetFileName(Path);
 

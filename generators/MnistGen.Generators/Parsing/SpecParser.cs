@@ -22,6 +22,10 @@ internal static class SpecParser
 
     public static ParsedSpec Parse(SpecFile file)
     {
+        if (file.ReadError is { } readError)
+        {
+            return new ParsedSpec(file, null, EquatableArray.Create(SpecDiagnostics.Create(SpecDiagnostics.Unreadable, SourceSpan.FileStart, readError)));
+        }
         var reader = new EventReader(new Parser(new StringReader(file.Text)));
         try
         {
