@@ -75,9 +75,9 @@ internal static class Binder
         }
 
         var loss = root.Object("training")?.Variant("loss");
-        if (loss is not null && layers is { Kinds.Count: > 0 })
+        if (loss is not null && layers?.LastKind is { } last)
         {
-            CheckLoss(loss, layers.Kinds[layers.Kinds.Count - 1], checker);
+            CheckLoss(loss, last, checker);
         }
 
         var expectedAccuracy = root.Object("expected")?.Number("accuracy");
@@ -87,7 +87,7 @@ internal static class Binder
             return null; // an error has been reported for each missing piece
         }
 
-        var lastKind = layers.Kinds[layers.Kinds.Count - 1];
+        var lastKind = layers.LastKind!;
         return new SpecModel(
             Id: file.Id,
             ClassName: className,
@@ -139,10 +139,12 @@ internal static class Binder
             return null;
         }
 
+        var maxShift = augment?.Int("max_shift");
+        var maxRotation = augment?.Number("max_rotation");
         if (dataset is null || loss is null || optimizer is null || schedule is null || batchSize is null || epochs is null || seed is null
-            || (training.IsSet("augment") && augment is null))
+            || (training.IsSet("augment") && (maxShift is null || maxRotation is null)))
         {
-            return null;
+            return null; // each missing piece has been reported
         }
 
         var o = optimizer.Parameters;
@@ -170,17 +172,17 @@ internal static class Binder
             StepEvery: Has(schedule, "every") ? (int?)schedule.Parameters.Int("every") : null,
             Gamma: Has(schedule, "gamma") ? schedule.Parameters.Number("gamma") : null,
             MaxLr: Has(schedule, "max_lr") ? schedule.Parameters.Number("max_lr") : null,
-            Augment: augment is null ? null : new AugmentModel((int)augment.Int("max_shift")!.Value, augment.Number("max_rotation")!.Value));
+            Augment: maxShift is { } shift && maxRotation is { } rotation ? new AugmentModel((int)shift, rotation) : null);
     }
 
     private static bool Has(VariantValue variant, string key) => variant.Variant.Fields.Any(f => f.Key == key);
 
-    private sealed class BoundLayers(List<LayerModel> models, List<string> kinds, bool complete, SourceSpan lastKindSpan)
+    private sealed class BoundLayers(List<LayerModel> models, string? lastKind, bool complete, SourceSpan lastKindSpan)
     {
         public List<LayerModel> Models { get; } = models;
 
-        /// <summary>The kind of every layer that was understood, even when shapes could not be inferred.</summary>
-        public List<string> Kinds { get; } = kinds;
+        /// <summary>The last layer's kind, even when shapes could not be inferred; null when the last layer itself is wrong.</summary>
+        public string? LastKind { get; } = lastKind;
 
         /// <summary>Every layer is valid and every shape was inferred.</summary>
         public bool Complete { get; } = complete;
@@ -240,7 +242,8 @@ internal static class Binder
             shape = bound.OutputShape.ToArray();
         }
         var lastSpan = layers.Count > 0 ? layers[layers.Count - 1].KindSpan : list.Span;
-        return new BoundLayers(models, layers.Select(l => l.Kind).ToList(), complete && input is not null, lastSpan);
+        var lastKind = list.Items.Count > 0 && list.Items[list.Items.Count - 1] is VariantValue last ? last.Kind : null;
+        return new BoundLayers(models, lastKind, complete && input is not null, lastSpan);
     }
 
     /// <summary>SHA-256 (lower-case hex) of the spec text with Windows line endings normalised.</summary>
