@@ -32,7 +32,7 @@ internal static class Names
         "RegisterComponents", "ReplaceBuffer", "ReplaceParameter", "save", "save_state_dict", "set_submodule",
         "state_dict", "to", "ToString", "train", "training", "type", "zero_grad");
 
-    public static bool IsIdentifier(string name) => SyntaxFacts.IsValidIdentifier(name) && !name.Contains("@");
+    public static bool IsIdentifier(string name) => SyntaxFacts.IsValidIdentifier(name);
 
     public static bool IsKeyword(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None;
 
