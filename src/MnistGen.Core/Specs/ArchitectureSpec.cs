@@ -14,6 +14,7 @@ namespace MnistGen.Core.Specs;
 /// <param name="SpecHash">SHA-256 (hex) of the spec text with line endings normalised; ties checkpoints to a spec version.</param>
 /// <param name="InputShape">[channels, height, width].</param>
 /// <param name="Create">Builds a fresh module on the CPU with newly initialised parameters.</param>
+/// <remarks><see cref="Output"/> says how to turn the module's output into probabilities (exp, softmax or as is).</remarks>
 public sealed record ArchitectureSpec(
     string Id,
     string Name,
@@ -25,4 +26,11 @@ public sealed record ArchitectureSpec(
     ModelSummary Summary,
     TrainingConfig Training,
     double? ExpectedAccuracy,
-    Func<nn.Module<Tensor, Tensor>> Create);
+    Func<nn.Module<Tensor, Tensor>> Create)
+{
+    /// <summary>What forward returns per class; set by the generator from the spec's last layer.</summary>
+    public OutputKind Output { get; init; } = OutputKind.Logits;
+}
+
+/// <summary>What a module's forward returns per class: raw scores, log-probabilities (log_softmax) or probabilities (softmax).</summary>
+public enum OutputKind { Logits, LogProbabilities, Probabilities }

@@ -1,0 +1,109 @@
+using MnistGen.Generators.Common;
+using MnistGen.Generators.Diagnostics;
+
+namespace MnistGen.Generators.Binding;
+
+/// <summary>
+/// Everything the emitter needs for one spec, and nothing Roslyn-owned: an equatable record, so an
+/// unchanged spec re-emits nothing.
+/// </summary>
+/// <param name="Id">The file stem, e.g. cnn-5x5.</param>
+/// <param name="SourcePath">Relative and stable: specs/cnn-5x5.yaml.</param>
+/// <param name="SpecHash">SHA-256 (lower-case hex) of the text with \r\n normalised to \n.</param>
+/// <param name="Output">What the last layer produces: Logits, LogProbabilities or Probabilities (Core's OutputKind).</param>
+/// <param name="NameSpan">Where the spec writes its class name, for the cross-spec duplicate check.</param>
+internal sealed record SpecModel(
+    string Id,
+    string ClassName,
+    string Description,
+    string SourcePath,
+    string SpecHash,
+    EquatableArray<int> InputShape,
+    int Classes,
+    EquatableArray<LayerModel> Layers,
+    TrainingModel Training,
+    double? ExpectedAccuracy,
+    string Output,
+    SourceSpan NameSpan)
+{
+    public long TotalParameters
+    {
+        get
+        {
+            long total = 0;
+            foreach (var layer in Layers) total += layer.Parameters;
+            return total;
+        }
+    }
+
+    public long TotalMacs
+    {
+        get
+        {
+            long total = 0;
+            foreach (var layer in Layers) total += layer.Macs;
+            return total;
+        }
+    }
+}
+
+/// <summary>
+/// One layer with its inferred shapes and costs. Parameters that a kind does not have keep their zero value.
+/// </summary>
+/// <param name="Kind">The spec's kind, e.g. conv2d.</param>
+/// <param name="Name">Field name for parameterised layers (conv1), summary name for the others (relu_1).</param>
+/// <param name="InFeatures">Input channels (conv2d, batch_norm after a conv) or features (linear, batch_norm on flat input).</param>
+/// <param name="Rate">Dropout p, leaky_relu slope or batch_norm eps.</param>
+/// <param name="Macs">Multiply-adds of the weights per image (bias and activations excluded).</param>
+/// <param name="InPlace">Applied in place on the previous layer's output, which autograd does not need (saves an allocation).</param>
+internal sealed record LayerModel(
+    string Kind,
+    string Name,
+    EquatableArray<int> InputShape,
+    EquatableArray<int> OutputShape,
+    long Parameters,
+    long Macs,
+    int InFeatures = 0,
+    int Out = 0,
+    int Kernel = 0,
+    int Stride = 0,
+    int Padding = 0,
+    bool Bias = false,
+    double Rate = 0,
+    double Momentum = 0,
+    bool InPlace = false)
+{
+    public bool HasParameters => Language.SpecLanguage.HasParameters(Kind);
+
+    /// <summary>The kind as the summary shows it; batch_norm says which one it became.</summary>
+    public string DisplayKind => Kind == "batch_norm" ? (InputShape.Count == 1 ? "batch_norm1d" : "batch_norm2d") : Kind;
+}
+
+/// <summary>
+/// The training section with defaults applied; enum-like fields hold Core's C# member names. A null
+/// hyper-parameter is one the chosen variant does not have (adam has no momentum): Core's default stands.
+/// </summary>
+internal sealed record TrainingModel(
+    string Dataset,
+    string Loss,
+    double? LabelSmoothing,
+    string Optimizer,
+    double Lr,
+    double? Momentum,
+    bool? Nesterov,
+    double WeightDecay,
+    double? Beta1,
+    double? Beta2,
+    int BatchSize,
+    int Epochs,
+    int Seed,
+    string Schedule,
+    int? StepEvery,
+    double? Gamma,
+    double? MaxLr,
+    AugmentModel? Augment);
+
+internal sealed record AugmentModel(int MaxShift, double MaxRotationDegrees);
+
+/// <summary>The bind step's result for one file: a model when the spec is valid, and every diagnostic.</summary>
+internal sealed record BoundSpec(string FilePath, SpecModel? Model, EquatableArray<SpecDiagnostic> Diagnostics);

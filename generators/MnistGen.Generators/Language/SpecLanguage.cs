@@ -1,0 +1,149 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace MnistGen.Generators.Language;
+
+/// <summary>
+/// THE key table of the spec language: every key, its type, range, default and documentation. The binder
+/// reads defaults only from here; <see cref="SchemaWriter"/> turns it into specs/mnistgen-spec.schema.json
+/// and <see cref="ReferenceWriter"/> into specs/README.md.
+/// </summary>
+internal static class SpecLanguage
+{
+    private static readonly IntType Positive = new(1, int.MaxValue);
+    private static readonly IntType Size = new(1, 1 << 20);
+    private static readonly IntType NonNegativeSize = new(0, 1 << 20);
+    private static readonly NumberType Probability = new(0, false, 1, true);
+    private static readonly NumberType PositiveNumber = new(0, true, double.PositiveInfinity, false);
+    private static readonly NumberType NonNegativeNumber = new(0, false, double.PositiveInfinity, false);
+    private static readonly BoolType Bool = new();
+
+    public static readonly UnionType Layer = new("layer", isLayer: true,
+        [
+            new Variant("linear", "Linear", "Fully connected layer (torch.nn.Linear); its input must be flat, so put flatten before the first one.", "out",
+                Field.Req("out", Size, "Output features."),
+                Field.Opt("bias", Bool, true, "Learn an additive bias.")),
+            new Variant("conv2d", "Conv2d", "2-D convolution (torch.nn.Conv2d) over [channels, height, width]; square kernel.", null,
+                Field.Req("out", Size, "Output channels."),
+                Field.Req("kernel", Size, "Kernel size (square)."),
+                Field.Opt("stride", Size, 1, "Stride."),
+                Field.Opt("padding", NonNegativeSize, 0, "Zero padding on each side."),
+                Field.Opt("bias", Bool, true, "Learn an additive bias.")),
+            new Variant("max_pool2d", "MaxPool2d", "2-D max pooling (torch.nn.functional.max_pool2d).", "kernel",
+                Field.Req("kernel", Size, "Window size (square)."),
+                Field.Opt("stride", Size, null, "Stride.", defaultText: "kernel")),
+            new Variant("avg_pool2d", "AvgPool2d", "2-D average pooling (torch.nn.functional.avg_pool2d).", "kernel",
+                Field.Req("kernel", Size, "Window size (square)."),
+                Field.Opt("stride", Size, null, "Stride.", defaultText: "kernel")),
+            new Variant("batch_norm", "BatchNorm", "Batch normalisation: BatchNorm2d after a convolution, BatchNorm1d on a flat input.", null,
+                Field.Opt("eps", PositiveNumber, 1e-5, "Added to the variance for numerical stability."),
+                Field.Opt("momentum", new NumberType(0, false, 1, false), 0.1, "Weight of the newest batch in the running statistics.")),
+            new Variant("dropout", "Dropout", "Zeroes each element with probability p while training (torch.nn.functional.dropout).", "p",
+                Field.Opt("p", Probability, 0.5, "Probability of zeroing an element.")),
+            new Variant("dropout2d", "Dropout2d", "Zeroes whole channels with probability p while training (torch.nn.functional.dropout2d).", "p",
+                Field.Opt("p", Probability, 0.5, "Probability of zeroing a channel.")),
+            new Variant("flatten", "Flatten", "Flattens [channels, height, width] into one dimension.", null),
+            new Variant("relu", "ReLU", "max(0, x).", null),
+            new Variant("leaky_relu", "LeakyReLU", "x for x > 0, slope * x otherwise.", "slope",
+                Field.Opt("slope", NonNegativeNumber, 0.01, "Slope for negative inputs.")),
+            new Variant("gelu", "GELU", "Gaussian error linear unit.", null),
+            new Variant("tanh", "Tanh", "Hyperbolic tangent.", null),
+            new Variant("sigmoid", "Sigmoid", "Logistic sigmoid.", null),
+            new Variant("log_softmax", "LogSoftmax", "Log-probabilities over the last layer's features; pairs with loss nll.", null),
+            new Variant("softmax", "Softmax", "Probabilities over the last layer's features.", null),
+        ],
+        Field.Opt("name", new IdentifierType("layer"), null,
+            "The layer's name: the generated field and so the state_dict prefix (conv1.weight).",
+            defaultText: "conv1, conv2, ... for conv2d; fc1, fc2, ... for linear; bn1, ... for batch_norm; kind_1, ... otherwise"));
+
+    public static readonly EnumType Dataset = new("dataset",
+        new EnumValue("mnist", "Mnist", "MNIST handwritten digits: 60,000 training and 10,000 test images of [1, 28, 28], 10 classes."),
+        new EnumValue("fashion-mnist", "FashionMnist", "Fashion-MNIST clothing images, same format as MNIST, 10 classes."));
+
+    public static readonly UnionType Loss = new("loss", isLayer: false,
+        [
+            new Variant("nll", "Nll", "Negative log-likelihood of log-probabilities: the last layer must be log_softmax.", null),
+            new Variant("cross_entropy", "CrossEntropy", "Cross-entropy of logits (log_softmax is applied inside the loss).", null,
+                Field.Opt("label_smoothing", Probability, 0.0, "Share of the target spread uniformly over all classes.")),
+        ]);
+
+    private static readonly ListType Betas = new(Probability, 2, 2, "a list of two numbers [beta1, beta2]");
+
+    public static readonly UnionType Optimizer = new("optimizer", isLayer: false,
+        [
+            new Variant("sgd", "Sgd", "Stochastic gradient descent; 'sgd: 0.01' sets lr.", "lr",
+                Field.Req("lr", PositiveNumber, "Learning rate."),
+                Field.Opt("momentum", Probability, 0.0, "Momentum factor."),
+                Field.Opt("nesterov", Bool, false, "Nesterov momentum (needs momentum > 0)."),
+                Field.Opt("weight_decay", NonNegativeNumber, 0.0, "L2 penalty.")),
+            new Variant("adam", "Adam", "Adam; 'adam: 0.001' sets lr.", "lr",
+                Field.Opt("lr", PositiveNumber, 0.001, "Learning rate."),
+                Field.Opt("betas", Betas, new[] { 0.9, 0.999 }, "Decay rates of the first and second moment estimates."),
+                Field.Opt("weight_decay", NonNegativeNumber, 0.0, "L2 penalty.")),
+            new Variant("adamw", "AdamW", "Adam with decoupled weight decay; 'adamw: 0.001' sets lr.", "lr",
+                Field.Opt("lr", PositiveNumber, 0.001, "Learning rate."),
+                Field.Opt("betas", Betas, new[] { 0.9, 0.999 }, "Decay rates of the first and second moment estimates."),
+                Field.Opt("weight_decay", NonNegativeNumber, 0.01, "Decoupled weight decay.")),
+        ]);
+
+    public static readonly UnionType Schedule = new("schedule", isLayer: false,
+        [
+            new Variant("none", "None", "A constant learning rate.", null),
+            new Variant("step", "Step", "Multiplies the learning rate by gamma every few epochs; 'step: 5' sets every.", "every",
+                Field.Req("every", Positive, "Epochs between two decays."),
+                Field.Opt("gamma", new NumberType(0, true, 1, false), 0.1, "Decay factor.")),
+            new Variant("cosine", "Cosine", "Cosine annealing from lr towards 0 over all epochs.", null),
+            new Variant("one_cycle", "OneCycle", "One-cycle policy peaking at max_lr; 'one_cycle: 0.1' sets max_lr.", "max_lr",
+                Field.Req("max_lr", PositiveNumber, "Peak learning rate.")),
+        ]);
+
+    public static readonly ObjectType Augment = new("augment",
+        "Random transformations of training images only (test images are never augmented).",
+        Field.Opt("max_shift", new IntType(0, 14), 2, "Largest random shift in pixels, horizontally and vertically."),
+        Field.Opt("max_rotation", new NumberType(0, false, 180, false), 10.0, "Largest random rotation in degrees, either way."));
+
+    public static readonly ObjectType Training = new("training", "How to train the architecture.",
+        Field.Opt("dataset", Dataset, "mnist", "The data set."),
+        Field.Req("loss", Loss, "The loss function."),
+        Field.Req("optimizer", Optimizer, "The optimizer and its hyper-parameters."),
+        Field.Opt("batch_size", new IntType(1, 65536), 64, "Training images per step."),
+        Field.Opt("epochs", new IntType(1, 100000), 10, "Passes over the training set."),
+        Field.Opt("seed", new IntType(0, int.MaxValue), 1, "Seeds parameter initialisation, shuffling, dropout and augmentation."),
+        Field.Opt("schedule", Schedule, "none", "Learning-rate schedule, applied per epoch."),
+        Field.Opt("augment", Augment, null, "Training-time augmentation; absent: none.", defaultText: "none"));
+
+    public static readonly ObjectType Expected = new("expected", "What the architecture's source reports, for comparison.",
+        Field.Req("accuracy", new NumberType(0, true, 1, false), "Test accuracy as a fraction, e.g. 0.992."));
+
+    public static readonly ObjectType Root = new("the spec", "An architecture spec: one file in specs/ becomes one generated TorchSharp module.",
+        Field.Req("name", new IdentifierType("class"), "The generated C# class name, e.g. Cnn5x5: a C# identifier starting with a capital letter, unique across specs."),
+        Field.Opt("description", new TextType(), "", "One line about the architecture, shown by the CLI and in the generated doc comment."),
+        Field.Req("input", new ListType(Size, 3, 3, "a list of three integers [channels, height, width]"),
+            "Shape of one image, [channels, height, width]; every other shape is inferred from it."),
+        Field.Req("layers", new ListType(Layer, 1, 1000, "a list of layers"), "The layers, in order."),
+        Field.Req("training", Training, "How to train it."),
+        Field.Opt("expected", Expected, null, "What the architecture's source reports; absent: nothing to compare against.", defaultText: "none"));
+
+    /// <summary>What each dataset's images and labels look like.</summary>
+    public static readonly IReadOnlyDictionary<string, (int[] Shape, int Classes)> DatasetShapes = new Dictionary<string, (int[], int)>
+    {
+        ["mnist"] = ([1, 28, 28], 10),
+        ["fashion-mnist"] = ([1, 28, 28], 10),
+    };
+
+    public static IEnumerable<string> LayerKinds => Layer.Names;
+
+    /// <summary>Default name prefixes, as a PyTorch user writes them: conv1, fc1, bn1.</summary>
+    public static string DefaultNamePrefix(string kind) => kind switch
+    {
+        "conv2d" => "conv",
+        "linear" => "fc",
+        "batch_norm" => "bn",
+        _ => kind + "_",
+    };
+
+    public static bool HasParameters(string kind) => kind is "conv2d" or "linear" or "batch_norm";
+
+    public static IEnumerable<UnionType> Unions => [Layer, Loss, Optimizer, Schedule];
+    public static IEnumerable<ObjectType> Objects => [Root, Training, Augment, Expected];
+}

@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using MnistGen.Core.Functional;
+
+namespace MnistGen.Core.Specs;
+
+/// <summary>
+/// Looking up an architecture by the name a person types: its spec id (<c>cnn-5x5</c>, the file stem) or
+/// its class name (<c>Cnn5x5</c>), ignoring case. Pure: the list of architectures is a parameter
+/// (the generated <c>MnistGen.Models.Architectures.All</c> in the product, anything in tests).
+/// </summary>
+public static class ArchitectureCatalog
+{
+    /// <summary>The architecture whose id or class name is <paramref name="name"/>; an id match wins over a class-name match.</summary>
+    public static Result<ArchitectureSpec> Find(IEnumerable<ArchitectureSpec> architectures, string? name)
+    {
+        var all = architectures.ToImmutableArray();
+        var wanted = name?.Trim() ?? "";
+        if (wanted.Length == 0) return new Error("Name an architecture: " + Known(all) + ".");
+
+        var match = all.FirstOrDefault(a => string.Equals(a.Id, wanted, StringComparison.OrdinalIgnoreCase))
+                    ?? all.FirstOrDefault(a => string.Equals(a.Name, wanted, StringComparison.OrdinalIgnoreCase));
+        if (match is not null) return match;
+
+        if (all.IsEmpty) return new Error($"Unknown architecture '{wanted}': no architectures are defined (add a spec to specs/ and build).");
+        var suggestion = Closest(wanted, all.Select(a => a.Id).Concat(all.Select(a => a.Name)));
+        var didYouMean = suggestion is null ? "" : $" Did you mean '{all.First(a => a.Id == suggestion || a.Name == suggestion).Id}'?";
+        return new Error($"Unknown architecture '{wanted}'.{didYouMean} Known architectures: {Known(all)}.");
+    }
+
+    private static string Known(ImmutableArray<ArchitectureSpec> all) =>
+        all.IsEmpty ? "none are defined" : string.Join(", ", all.Select(a => $"{a.Id} ({a.Name})"));
+
+    /// <summary>The candidate closest to <paramref name="input"/> by edit distance (ignoring case), if close enough to be a typo.</summary>
+    public static string? Closest(string input, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            var distance = EditDistance(input.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (distance <= Math.Max(2, candidate.Length / 3) && distance < bestDistance)
+            {
+                (best, bestDistance) = (candidate, distance);
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Levenshtein distance.</summary>
+    public static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        var current = new int[b.Length + 1];
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+}

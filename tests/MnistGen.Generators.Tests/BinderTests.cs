@@ -1,0 +1,148 @@
+using System.Globalization;
+using MnistGen.Generators.Binding;
+
+namespace MnistGen.Generators.Tests;
+
+public class BinderTests
+{
+    [Theory]
+    [InlineData("mlp", 109_386, 109_184)]
+    [InlineData("cnn-3x3", 225_034, 2_631_040)]
+    [InlineData("cnn-5x5", 317_066, 4_002_304)]
+    public void Tutorial_specs_have_the_expected_parameters_and_multiply_adds(string id, long parameters, long macs)
+    {
+        var model = TestSpecs.Compile(TestSpecs.Real(id)).Model!;
+
+        Assert.Equal((parameters, macs), (model.TotalParameters, model.TotalMacs));
+    }
+
+    [Fact]
+    public void Shapes_are_inferred_from_the_input()
+    {
+        var model = TestSpecs.Compile(TestSpecs.Real("cnn-5x5")).Model!;
+
+        Assert.Equal(
+            ["[32, 24, 24]", "[32, 24, 24]", "[32, 12, 12]", "[64, 8, 8]", "[64, 8, 8]", "[64, 4, 4]", "[1024]", "[256]", "[256]", "[256]", "[10]", "[10]"],
+            model.Layers.Select(l => l.OutputShape.ToString()));
+        Assert.Equal(1024, model.Layers.Single(l => l.Name == "fc1").InFeatures);
+    }
+
+    [Fact]
+    public void Layers_get_the_names_a_PyTorch_user_would_write()
+    {
+        var model = TestSpecs.Model(TestSpecs.Valid.Replace("  - flatten\n", "  - flatten\n  - linear: { name: fc1, out: 32 }\n  - relu\n"));
+
+        Assert.Equal(["conv1", "relu_1", "max_pool2d_1", "flatten_1", "fc1", "relu_2", "fc2", "log_softmax_1"], model.Layers.Select(l => l.Name));
+    }
+
+    [Fact]
+    public void Default_names_step_around_explicit_ones()
+    {
+        var model = TestSpecs.Model(TestSpecs.Valid.Replace("  - flatten\n", "  - flatten\n  - linear: { name: fc2, out: 32 }\n  - linear: 20\n"));
+
+        Assert.Equal(["fc2", "fc1", "fc3"], model.Layers.Where(l => l.Kind == "linear").Select(l => l.Name));
+    }
+
+    [Fact]
+    public void Defaults_come_from_the_key_table()
+    {
+        var model = TestSpecs.Model("""
+            name: Tiny
+            input: [1, 28, 28]
+            layers: [flatten, { linear: 10 }]
+            training: { loss: cross_entropy, optimizer: adam }
+            """);
+
+        var t = model.Training;
+        Assert.Equal(("Mnist", 64, 10, 1, "None"), (t.Dataset, t.BatchSize, t.Epochs, t.Seed, t.Schedule));
+        Assert.Equal(("Adam", 0.001, 0.9, 0.999, 0.0), (t.Optimizer, t.Lr, t.Beta1, t.Beta2, t.WeightDecay));
+        Assert.Equal(((double?)0.0, (double?)null, (bool?)null), (t.LabelSmoothing, t.Momentum, t.Nesterov));
+        Assert.Null(t.Augment);
+        Assert.Null(model.ExpectedAccuracy);
+        Assert.Equal("", model.Description);
+        Assert.Equal("Logits", model.Output);
+        Assert.True(model.Layers.Single(l => l.Kind == "linear").Bias);
+    }
+
+    [Fact]
+    public void Every_spelling_of_the_language_binds()
+    {
+        var model = TestSpecs.Compile(new Parsing.SpecFile("/x/specs/all-kinds.yaml", File.ReadAllText("TestData/all-kinds.yaml"))).Model!;
+
+        var t = model.Training;
+        Assert.Equal(("FashionMnist", "CrossEntropy", (double?)0.1), (t.Dataset, t.Loss, t.LabelSmoothing));
+        Assert.Equal(("AdamW", 0.002, 0.01), (t.Optimizer, t.Lr, t.WeightDecay));
+        Assert.Equal(("Step", (int?)2, (double?)0.1), (t.Schedule, t.StepEvery, t.Gamma));
+        Assert.Equal(new AugmentModel(2, 10.0), t.Augment);
+        Assert.Equal(
+            ["conv1", "bn1", "leaky_relu_1", "avg_pool2d_1", "dropout2d_1", "conv2", "gelu_1", "max_pool2d_1", "flatten_1", "fc1", "bn2",
+             "tanh_1", "fc2", "sigmoid_1", "softmax_1", "relu_1", "dropout_1", "head"],
+            model.Layers.Select(l => l.Name));
+        Assert.Equal(["[8, 28, 28]", "[8, 14, 14]", "[8, 6, 6]", "[8, 5, 5]", "[200]"],
+            model.Layers.Where(l => l.Kind is "conv2d" or "avg_pool2d" or "max_pool2d" or "flatten").Select(l => l.OutputShape.ToString()));
+        Assert.Equal(("batch_norm2d", 16L, "batch_norm1d", 64L),
+            (model.Layers[1].DisplayKind, model.Layers[1].Parameters, model.Layers[10].DisplayKind, model.Layers[10].Parameters));
+        Assert.Equal(8 * 8 * 9L, model.Layers.Single(l => l.Name == "conv2").Parameters); // bias: false
+    }
+
+    [Fact]
+    public void Activations_work_in_place_only_on_a_fresh_conv_linear_or_batch_norm_output()
+    {
+        var model = TestSpecs.Compile(new Parsing.SpecFile("/x/specs/all-kinds.yaml", File.ReadAllText("TestData/all-kinds.yaml"))).Model!;
+
+        Assert.Equal(["leaky_relu_1"], model.Layers.Where(l => l.InPlace).Select(l => l.Name)); // relu_1 follows softmax
+        Assert.True(TestSpecs.Compile(TestSpecs.Real("cnn-3x3")).Model!.Layers.Where(l => l.Kind == "relu").All(l => l.InPlace));
+    }
+
+    [Theory]
+    [InlineData("{ out: 4, kernel: 3, padding: 1, stride: 2 }", "[4, 14, 14]", 4 * 9 + 4)]
+    [InlineData("{ out: 4, kernel: 5, stride: 3 }", "[4, 8, 8]", 4 * 25 + 4)]
+    [InlineData("{ out: 2, kernel: 28, bias: false }", "[2, 1, 1]", 2 * 784)]
+    public void Convolution_shapes_follow_PyTorch(string conv, string shape, long parameters)
+    {
+        var model = TestSpecs.Model(TestSpecs.Valid.Replace("{ out: 4, kernel: 3 }", conv).Replace("  - max_pool2d: 2\n", ""));
+
+        Assert.Equal((shape, parameters), (model.Layers[0].OutputShape.ToString(), model.Layers[0].Parameters));
+    }
+
+    [Fact]
+    public void The_hash_ignores_line_ending_style_but_not_content()
+    {
+        var unix = TestSpecs.Valid.ReplaceLineEndings("\n");
+
+        Assert.Equal(Binder.Hash(unix), Binder.Hash(unix.Replace("\n", "\r\n")));
+        Assert.NotEqual(Binder.Hash(unix), Binder.Hash(unix + " "));
+        Assert.Matches("^[0-9a-f]{64}$", Binder.Hash(unix));
+    }
+
+    [Fact]
+    public void Binding_does_not_depend_on_the_current_culture()
+    {
+        var text = File.ReadAllText("TestData/all-kinds.yaml");
+        var invariant = TestSpecs.Compile(text);
+        var previous = CultureInfo.CurrentCulture;
+        var commaDecimal = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        commaDecimal.NumberFormat.NumberDecimalSeparator = ",";
+        commaDecimal.NumberFormat.NumberGroupSeparator = ".";
+        try
+        {
+            CultureInfo.CurrentCulture = commaDecimal;
+            var other = TestSpecs.Compile(text);
+            Assert.Equal(invariant, other);
+            Assert.Equal(Emitting.ModelEmitter.Emit(invariant.Model!), Emitting.ModelEmitter.Emit(other.Model!));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
+    public void A_model_is_only_produced_without_errors()
+    {
+        var bound = TestSpecs.Compile(TestSpecs.Valid.Replace("lr: 0.1", "lr: -1"));
+
+        Assert.Null(bound.Model);
+        Assert.Single(bound.Diagnostics);
+    }
+}
