@@ -14,6 +14,9 @@ public static class Cli
     public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("mnistgen: train, evaluate and predict with architectures compiled from specs/*.yaml.");
+        var terminal = new Output.Terminal(stdout, stderr);
+        root.Subcommands.Add(ListCommand.Create(terminal));
+        root.Subcommands.Add(SummaryCommand.Create(terminal));
         root.Subcommands.Add(DataCommand.Create(stdout, stderr));
         return root;
     }

@@ -8,7 +8,7 @@ internal static class TestSetup
     [ModuleInitializer]
     internal static void Init()
     {
-        TorchRuntime.SetPassiveWaitPolicy();
+        TorchRuntime.PrepareProcess();
         SnapshotPolicy.StrictOnCi();
     }
 }
