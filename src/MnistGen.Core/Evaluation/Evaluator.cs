@@ -9,10 +9,11 @@ namespace MnistGen.Core.Evaluation;
 /// <summary>
 /// Runs a module over a split under <c>no_grad()</c> and <c>eval()</c>, in batches that are views of the
 /// split's tensors (no copies), each in its own dispose scope. The module's training mode is restored after.
+/// The split must be on the module's device (the CPU, for a module from <see cref="Checkpoints.ModelLoader"/>).
 /// </summary>
 public static class Evaluator
 {
-    public const int DefaultBatchSize = 1000;
+    public const int DefaultBatchSize = 256;
     public const int DefaultWorstCount = 36;
 
     /// <summary>
@@ -32,12 +33,11 @@ public static class Evaluator
         using (var cpuLabels = split.Labels.cpu()) cpuLabels.data<long>().CopyTo(labels);
         InEvalMode(module, () =>
         {
-            var device = DeviceOf(module);
             for (var start = 0; start < n; start += batchSize)
             {
                 var count = Math.Min(batchSize, n - start);
                 using var scope = NewDisposeScope();
-                var (x, y) = Batch(split, start, count, device);
+                var (x, y) = (split.Images.narrow(0, start, count), split.Labels.narrow(0, start, count));
                 var output = module.call(x);
                 lossSum += lossFn(output, y).item<float>();
                 var (maxLogProb, argmax) = F.log_softmax(output, 1).max(1);
@@ -59,13 +59,12 @@ public static class Evaluator
         var cancelled = false;
         InEvalMode(module, () =>
         {
-            var device = DeviceOf(module);
             for (var start = 0; start < n; start += batchSize)
             {
                 if (cancellationToken.IsCancellationRequested) { cancelled = true; return; }
                 var count = Math.Min(batchSize, n - start);
                 using var scope = NewDisposeScope();
-                var (x, y) = Batch(split, start, count, device);
+                var (x, y) = (split.Images.narrow(0, start, count), split.Labels.narrow(0, start, count));
                 var output = module.call(x);
                 lossSum += lossFn(output, y).item<float>();
                 correct += output.argmax(1).eq(y).sum().item<long>();
@@ -77,7 +76,7 @@ public static class Evaluator
     internal static void InEvalMode(nn.Module module, Action body)
     {
         var wasTraining = module.training;
-        module.eval();
+        if (wasTraining) module.eval();
         try
         {
             using var _ = no_grad();
@@ -87,18 +86,5 @@ public static class Evaluator
         {
             if (wasTraining) module.train();
         }
-    }
-
-    internal static Device DeviceOf(nn.Module<Tensor, Tensor> module)
-    {
-        foreach (var p in module.parameters()) return p.device;
-        return CPU;
-    }
-
-    private static (Tensor X, Tensor Y) Batch(DataSplit split, int start, int count, Device device)
-    {
-        var x = split.Images.narrow(0, start, count);
-        var y = split.Labels.narrow(0, start, count);
-        return device.type == TorchSharp.DeviceType.CPU ? (x, y) : (x.to(device), y.to(device));
     }
 }

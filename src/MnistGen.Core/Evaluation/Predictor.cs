@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using MnistGen.Core.Functional;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -22,7 +23,8 @@ public sealed record Prediction(ImmutableArray<float> Probabilities)
 }
 
 /// <summary>
-/// Class probabilities from a module under <c>no_grad()</c> and <c>eval()</c>. softmax is applied to the
+/// Class probabilities from a module under <c>no_grad()</c> and <c>eval()</c>, computed on the image
+/// tensor's device (which must be the module's: the CPU for a module from <see cref="Checkpoints.ModelLoader"/>). softmax is applied to the
 /// output whatever the last layer is: softmax(log_softmax(x)) = softmax(x), so it gives probabilities
 /// for a log_softmax last layer and for raw logits alike.
 /// </summary>
@@ -41,29 +43,31 @@ public static class Predictor
     {
         if (images.dim() is < 2 or > 4)
             return new Error($"An image tensor must be [H, W], [C, H, W] or [N, C, H, W], not [{string.Join(", ", images.shape)}].");
-        var result = ImmutableArray<Prediction>.Empty;
+        // Kept lean: single-image latency is dominated by the forward pass, so add as little around it as possible.
+        var wasTraining = module.training;
+        if (wasTraining) module.eval();
         try
         {
-        Evaluator.InEvalMode(module, () =>
-        {
             using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
             var x = images.dim() switch { 2 => images.reshape(1, 1, images.shape[0], images.shape[1]), 3 => images.unsqueeze(0), _ => images };
-            var device = Evaluator.DeviceOf(module);
-            if (device.type != x.device_type) x = x.to(device);
-            var probabilities = F.softmax(module.call(x), 1).cpu();
-            var classes = (int)probabilities.shape[1];
-            var flat = probabilities.data<float>().ToArray();
-            var builder = ImmutableArray.CreateBuilder<Prediction>((int)probabilities.shape[0]);
-            for (var i = 0; i < probabilities.shape[0]; i++)
-                builder.Add(new Prediction(ImmutableArray.Create(flat, i * classes, classes)));
-            result = builder.MoveToImmutable();
-        });
+            var probabilities = F.softmax(module.call(x), 1);
+            if (probabilities.device_type != TorchSharp.DeviceType.CPU) probabilities = probabilities.cpu();
+            var (count, classes) = ((int)probabilities.shape[0], (int)probabilities.shape[1]);
+            var flat = MemoryMarshal.Cast<byte, float>(probabilities.contiguous().bytes);
+            var builder = ImmutableArray.CreateBuilder<Prediction>(count);
+            for (var i = 0; i < count; i++)
+                builder.Add(new Prediction([.. flat.Slice(i * classes, classes)]));
+            return builder.MoveToImmutable();
         }
-        catch (System.Runtime.InteropServices.ExternalException e)
+        catch (ExternalException e)
         {
             return new Error($"An image tensor of shape [{string.Join(", ", images.shape)}] does not fit the model ({e.Message.Split('\n')[0].TrimEnd('.')}).");
         }
-        return result;
+        finally
+        {
+            if (wasTraining) module.train();
+        }
     }
 
     /// <summary>One preprocessed image (see <see cref="ImagePreprocessor"/>).</summary>

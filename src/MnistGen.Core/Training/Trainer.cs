@@ -68,7 +68,7 @@ public static class Trainer
             return new Error(
                 string.Create(CultureInfo.InvariantCulture,
                     $"Training {spec.Id} failed ({e.GetType().Name}: {e.Message.Split('\n')[0].TrimEnd('.')}).") +
-                (directory is null ? "" : $" The checkpoint of the last completed epoch is in {directory}."),
+                (directory is null ? "" : $" Epochs completed before the failure are checkpointed in {directory}."),
                 ErrorKind.Failure);
         }
     }
@@ -215,7 +215,7 @@ public static class Trainer
                         onBatch(new BatchProgress(epoch, config.Epochs, b + 1, batches, accumulator.Images, n, accumulator.MeanLoss, clock.Elapsed));
                 }
             }
-            var testSummary = interrupted ? null : Evaluator.Summarize(module, test, options.EvalBatchSize, config.Loss, cancellationToken);
+            var testSummary = interrupted ? null : Evaluator.Summarize(module, test, run.Options.EvalBatchSize, config.Loss, cancellationToken);
             if (testSummary is not { } summary)
             {
                 // Stop at the step boundary; the checkpoint of the last completed epoch stays as it is.

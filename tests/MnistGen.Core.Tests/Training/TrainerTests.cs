@@ -207,6 +207,20 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_truncated_model_bin_whose_hash_was_also_rewritten_is_still_caught_by_the_loader()
+    {
+        var spec = Spec(Config(epochs: 1));
+        var run = Trainer.Train(spec, _data, Options(_out)).Value;
+        var paths = run.Paths!;
+        Truncate(paths.Model);
+        var forged = run with { Checkpoint = run.Checkpoint! with { ModelSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(paths.Model))) } };
+        File.WriteAllText(paths.RunJson, RunJson.Serialize(forged));
+
+        var error = Assert.Single(ModelLoader.Load(paths.Directory, _ => spec).Errors);
+        Assert.Equal($"{paths.Model} is truncated: it ends before the checkpoint of architecture 'tiny-mlp' is complete.", error.Message);
+    }
+
+    [Fact]
     public void A_model_bin_that_is_its_own_but_does_not_fit_the_architecture_is_refused()
     {
         // Same id and hash but a different module (as if the generator changed the layers): the load fails, clearly.
