@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MnistGen.Core.Functional;
+using MnistGen.Core.Training;
+
+namespace MnistGen.Core.Checkpoints;
+
+/// <summary>run.json: the <see cref="TrainingRun"/> record as JSON (camelCase, enums as snake_case strings, invariant numbers).</summary>
+public static class RunJson
+{
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        // A diverged run has NaN losses; keep them readable rather than failing to save.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
+    public static string Serialize(TrainingRun run) => JsonSerializer.Serialize(run, Options);
+
+    /// <summary>Parses and checks a run record; <paramref name="path"/> is only used to name the file in errors.</summary>
+    public static Result<TrainingRun> Parse(string json, string path)
+    {
+        TrainingRun? run;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object ||
+                !document.RootElement.TryGetProperty("format", out var format) ||
+                format.ValueKind != JsonValueKind.String ||
+                !(format.GetString() ?? "").StartsWith("mnistgen-run/", StringComparison.Ordinal))
+                return new Error($"{path} is not a MnistGen run record (it has no \"format\": \"{TrainingRun.CurrentFormat}\").");
+            if (format.GetString() != TrainingRun.CurrentFormat)
+                return new Error($"{path} is a run record of format '{format.GetString()}', which this version of MnistGen cannot read (it reads {TrainingRun.CurrentFormat}).");
+            run = document.Deserialize<TrainingRun>(Options);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}") : "";
+            return new Error($"{path} is not a valid run record{where} (truncated or damaged?): {FirstSentence(e.Message)}");
+        }
+        if (run is null) return new Error($"{path} is not a MnistGen run record (it is empty).");
+        return Check(run, path);
+    }
+
+    /// <summary>The consistency a resumable run needs: epochs 1..k in order and a checkpoint for epoch k.</summary>
+    private static Result<TrainingRun> Check(TrainingRun run, string path)
+    {
+        var errors = new List<Error>();
+        for (var i = 0; i < run.History.Length; i++)
+            if (run.History[i] is null || run.History[i].Epoch != i + 1)
+                errors.Add(new Error(string.Create(CultureInfo.InvariantCulture, $"{path} is damaged: its history entry {i + 1} is not epoch {i + 1}.")));
+        var completed = run.History.Length;
+        if (completed > 0 && (run.Checkpoint is null || run.Checkpoint.Epoch != completed))
+            errors.Add(new Error(string.Create(CultureInfo.InvariantCulture, $"{path} is damaged: it records {completed} epochs but no checkpoint of epoch {completed}.")));
+        if (run.Config.Epochs < completed)
+            errors.Add(new Error(string.Create(CultureInfo.InvariantCulture, $"{path} is damaged: it records {completed} epochs of a {run.Config.Epochs}-epoch run.")));
+        return errors.Count == 0 ? run : Result<TrainingRun>.Fail(errors);
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var text = message.Split('\n')[0].Trim();
+        var cut = text.IndexOf(". ", StringComparison.Ordinal);
+        return (cut > 0 ? text[..(cut + 1)] : text).TrimEnd('.') + ".";
+    }
+
+    internal static byte[] Utf8(TrainingRun run) => Encoding.UTF8.GetBytes(Serialize(run) + "\n");
+}

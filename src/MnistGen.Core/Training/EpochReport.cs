@@ -1,0 +1,46 @@
+namespace MnistGen.Core.Training;
+
+/// <summary>One row of a run's history. Losses are means per image; accuracy is a fraction in [0, 1].</summary>
+/// <param name="Epoch">1-based.</param>
+/// <param name="Seconds">Wall time of the epoch: training and the test evaluation.</param>
+public sealed record EpochReport(
+    int Epoch,
+    double TrainLoss,
+    double TestLoss,
+    double TestAccuracy,
+    double LearningRate,
+    double Seconds)
+{
+    /// <summary>Equal in everything but the wall time: what determinism and resume promise.</summary>
+    public bool SameResultAs(EpochReport other) =>
+        Epoch == other.Epoch && TrainLoss.Equals(other.TrainLoss) && TestLoss.Equals(other.TestLoss) &&
+        TestAccuracy.Equals(other.TestAccuracy) && LearningRate.Equals(other.LearningRate);
+}
+
+/// <summary>What one training step hands back: .NET scalars only, never a tensor.</summary>
+/// <param name="Loss">The batch's mean loss.</param>
+/// <param name="Count">Images in the batch.</param>
+public readonly record struct StepResult(double Loss, int Count);
+
+/// <summary>A test-set pass reduced to what the history needs.</summary>
+public readonly record struct TestSummary(double Loss, double Accuracy);
+
+/// <summary>
+/// Pure fold of step results into the epoch's train loss: the image-weighted mean of batch means, so a short
+/// last batch counts for what it holds (the same as summing per-image losses).
+/// </summary>
+public readonly record struct EpochAccumulator(double LossSum, long Images, int Steps)
+{
+    public static EpochAccumulator Empty => default;
+
+    public EpochAccumulator Add(StepResult step) =>
+        new(LossSum + step.Loss * step.Count, Images + step.Count, Steps + 1);
+
+    public double MeanLoss => Images == 0 ? double.NaN : LossSum / Images;
+
+    public EpochReport ToReport(int epoch, TestSummary test, double learningRate, double seconds) =>
+        new(epoch, MeanLoss, test.Loss, test.Accuracy, learningRate, seconds);
+
+    public static EpochReport Fold(int epoch, IEnumerable<StepResult> steps, TestSummary test, double learningRate, double seconds) =>
+        steps.Aggregate(Empty, (acc, step) => acc.Add(step)).ToReport(epoch, test, learningRate, seconds);
+}

@@ -1,0 +1,33 @@
+namespace MnistGen.Core.Training;
+
+/// <summary>Where training runs: <c>--device auto|cpu|cuda</c>.</summary>
+public enum DeviceRequest { Auto, Cpu, Cuda }
+
+/// <summary>
+/// What the user asked for on top of the spec: overrides of the spec's training section (null = keep the
+/// spec's value) and how to run (device, threads, where to write, whether to resume).
+/// </summary>
+/// <param name="Epochs">Overrides <c>training.epochs</c>.</param>
+/// <param name="BatchSize">Overrides <c>training.batch_size</c>.</param>
+/// <param name="Lr">Overrides the optimizer's learning rate.</param>
+/// <param name="Seed">Overrides <c>training.seed</c>; it seeds torch (initialisation, dropout) and the shuffle.</param>
+/// <param name="Device">auto falls back to the CPU with a notice when CUDA is absent.</param>
+/// <param name="Threads">LibTorch intra-op threads; 0 keeps LibTorch's default. Bit-identical histories (determinism, resume) need the same thread count.</param>
+/// <param name="OutRoot">Runs are written to <c>OutRoot/&lt;arch-id&gt;/&lt;yyyyMMdd-HHmmss&gt;/</c>.</param>
+/// <param name="Resume">A run directory to continue from its last completed epoch (written to in place).</param>
+/// <param name="EvalBatchSize">Batch size of the per-epoch test evaluation; it changes only the rounding of the test loss (a resumed run keeps the recorded one).</param>
+/// <param name="Persist">False writes nothing (benchmarks); such a run cannot be resumed.</param>
+public sealed record RunOptions(
+    int? Epochs = null,
+    int? BatchSize = null,
+    double? Lr = null,
+    int? Seed = null,
+    DeviceRequest Device = DeviceRequest.Auto,
+    int Threads = 0,
+    string OutRoot = "runs",
+    string? Resume = null,
+    int EvalBatchSize = 256,
+    bool Persist = true)
+{
+    public static RunOptions Default { get; } = new();
+}

@@ -1,0 +1,277 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using MnistGen.Core.Checkpoints;
+using MnistGen.Core.Data;
+using MnistGen.Core.Evaluation;
+using MnistGen.Core.Functional;
+using MnistGen.Core.Runtime;
+using MnistGen.Core.Specs;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MnistGen.Core.Training;
+
+/// <summary>
+/// The training pipeline for every generated architecture. Decisions (configuration, device, shuffle,
+/// learning rates, folding) are pure functions; this class performs the effects in a fixed order:
+/// build the module on the CPU -> load the checkpoint when resuming -> move to the device -> create the
+/// optimizer (and load its state) -> train, checkpointing after every epoch.
+/// </summary>
+public static class Trainer
+{
+    public static Result<TrainingRun> Train(
+        ArchitectureSpec spec, Dataset data, RunOptions options,
+        TrainingCallbacks? callbacks = null, CancellationToken cancellationToken = default)
+    {
+        callbacks ??= TrainingCallbacks.None;
+        var plan = Plan(spec, data, options);
+        if (!plan.IsOk) return Result<TrainingRun>.Fail(plan.Errors);
+        var (config, previous, device) = plan.Value;
+
+        var notices = ImmutableArray.CreateBuilder<string>();
+        void Notice(string message) { notices.Add(message); callbacks.OnNotice?.Invoke(message); }
+        if (device.Notice is { } deviceNotice) Notice(deviceNotice);
+
+        if (previous is { } done && done.EpochsCompleted >= config.Epochs)
+        {
+            Notice(string.Create(CultureInfo.InvariantCulture, $"{done.Directory} already completed all {config.Epochs} epochs; nothing to train."));
+            return done with { Notices = notices.ToImmutable() };
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        string? directory = previous?.Directory;
+        if (directory is null && options.Persist)
+        {
+            var created = RunStore.CreateRunDirectory(options.OutRoot, spec.Id, now.LocalDateTime);
+            if (!created.IsOk) return Result<TrainingRun>.Fail(created.Errors);
+            directory = created.Value;
+        }
+        var environment = Environment(device);
+        var run = previous is null
+            ? new TrainingRun(TrainingRun.CurrentFormat, spec.Id, spec.Name, spec.SpecHash, spec.SourcePath, spec.ExpectedAccuracy,
+                config, options with { Resume = null }, [], RunStatus.Running, environment, now, now, Checkpoint: null) { Directory = directory }
+            : previous with { Status = RunStatus.Running, Environment = environment, UpdatedUtc = now };
+        if (previous is not null)
+            Notice(string.Create(CultureInfo.InvariantCulture, $"Resuming {directory} after epoch {previous.EpochsCompleted} of {config.Epochs}."));
+
+        try
+        {
+            var result = Run(spec, data, options, config, run, device.Device, callbacks, cancellationToken);
+            return result.Map(r => r with { Notices = notices.ToImmutable() });
+        }
+        catch (Exception e)
+        {
+            return new Error(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Training {spec.Id} failed ({e.GetType().Name}: {e.Message.Split('\n')[0].TrimEnd('.')}).") +
+                (directory is null ? "" : $" Epochs completed before the failure are checkpointed in {directory}."),
+                ErrorKind.Failure);
+        }
+    }
+
+    /// <summary>Every check before anything is written or allocated; all errors at once.</summary>
+    private static Result<(TrainingConfig Config, TrainingRun? Previous, DeviceDecision Device)> Plan(
+        ArchitectureSpec spec, Dataset data, RunOptions options)
+    {
+        var errors = new List<Error>();
+        TrainingRun? previous = null;
+        TrainingConfig? config = null;
+        if (options.Resume is { } resumeDir)
+        {
+            var read = RunStore.ReadRun(resumeDir).Bind(r => RunStore.CheckSpec(r, spec));
+            if (read.IsOk)
+            {
+                previous = read.Value;
+                var resolved = ConfigResolution.ForResume(previous.Config, options, previous.Directory!);
+                if (resolved.IsOk) config = resolved.Value; else errors.AddRange(resolved.Errors);
+            }
+            else errors.AddRange(read.Errors);
+        }
+        else
+        {
+            var resolved = ConfigResolution.Resolve(spec.Training, options);
+            if (resolved.IsOk) config = resolved.Value; else errors.AddRange(resolved.Errors);
+        }
+        errors.AddRange(CheckData(spec, config ?? spec.Training, data));
+
+        var runtime = TorchRuntime.Initialize(options.Threads);
+        DeviceDecision? device = null;
+        if (!runtime.IsOk) errors.AddRange(runtime.Errors.Where(e => !e.Message.StartsWith("--threads", StringComparison.Ordinal)));
+        else
+        {
+            var chosen = DeviceSelection.Choose(options.Device, cuda.is_available());
+            if (chosen.IsOk) device = chosen.Value; else errors.AddRange(chosen.Errors);
+        }
+        if (errors.Count > 0) return Result<(TrainingConfig, TrainingRun?, DeviceDecision)>.Fail(errors);
+        return (config!, previous, device!);
+    }
+
+    /// <summary>The data must be what the spec trains on, in the shape it takes.</summary>
+    private static IEnumerable<Error> CheckData(ArchitectureSpec spec, TrainingConfig config, Dataset data)
+    {
+        if (data.Kind != config.Dataset)
+            yield return new Error($"{spec.Id} trains on {Wire(config.Dataset)}, but the loaded data set is {Wire(data.Kind)}.");
+        foreach (var (name, split) in new[] { ("training", data.Train), ("test", data.Test) })
+        {
+            var shape = split.Images.shape;
+            var expected = spec.InputShape.Select(d => (long)d).ToArray();
+            if (shape.Length != expected.Length + 1 || !shape.AsSpan(1).SequenceEqual(expected))
+                yield return new Error($"The {name} images have shape [{string.Join(", ", shape)}], but {spec.Id} takes [N, {string.Join(", ", expected)}].");
+            else if (split.Labels.shape.Length != 1 || split.Labels.shape[0] != shape[0])
+                yield return new Error($"The {name} split has {shape[0]} images but labels of shape [{string.Join(", ", split.Labels.shape)}].");
+            else if (split.Count == 0)
+                yield return new Error($"The {name} split is empty.");
+        }
+    }
+
+    private static string Wire(DatasetKind kind) => kind == DatasetKind.FashionMnist ? "fashion-mnist" : "mnist";
+
+    private static Result<TrainingRun> Run(
+        ArchitectureSpec spec, Dataset data, RunOptions options, TrainingConfig config, TrainingRun run,
+        DeviceType deviceType, TrainingCallbacks callbacks, CancellationToken cancellationToken)
+    {
+        var device = new Device(deviceType);
+        var persist = options.Persist && run.Directory is not null;
+
+        // 1. Build on the CPU, seeded: the initial weights depend on the seed alone.
+        manual_seed(config.Seed);
+        using var module = spec.Create();
+        // 2. Load the checkpoint when resuming.
+        if (run.Checkpoint is not null)
+        {
+            var loaded = RunStore.LoadModelState(run, spec, module);
+            if (!loaded.IsOk) return Result<TrainingRun>.Fail(loaded.Errors);
+        }
+        // 3. Move to the device.
+        if (deviceType != DeviceType.CPU) module.to(device);
+        // 4. Create the optimizer, and restore its state (momentum, Adam moments and step counts).
+        using var optimizer = Optimizers.Create(config.Optimizer, module.parameters());
+        if (run.Checkpoint is not null)
+        {
+            var loaded = RunStore.LoadOptimizerState(run, spec, optimizer);
+            if (!loaded.IsOk) return Result<TrainingRun>.Fail(loaded.Errors);
+        }
+
+        // Only now, with the checkpoint read and checked, is anything written: a bad resume damages nothing.
+        if (persist) RunStore.WriteRecords(run.Directory!, run);
+
+        // The data on the device, once (on the CPU these are the dataset's own tensors).
+        var onDevice = deviceType != DeviceType.CPU;
+        var train = onDevice ? new DataSplit(data.Train.Images.to(device), data.Train.Labels.to(device)) : data.Train;
+        var test = onDevice ? new DataSplit(data.Test.Images.to(device), data.Test.Labels.to(device)) : data.Test;
+        try
+        {
+            // 5. Train.
+            return Epochs(module, optimizer, train, test, data, options, config, run, device, persist, callbacks, cancellationToken);
+        }
+        finally
+        {
+            if (onDevice)
+            {
+                train.Images.Dispose(); train.Labels.Dispose();
+                test.Images.Dispose(); test.Labels.Dispose();
+            }
+        }
+    }
+
+    private static Result<TrainingRun> Epochs(
+        nn.Module<Tensor, Tensor> module, OptimizerHelper optimizer, DataSplit train, DataSplit test, Dataset data,
+        RunOptions options, TrainingConfig config, TrainingRun run, Device device, bool persist,
+        TrainingCallbacks callbacks, CancellationToken cancellationToken)
+    {
+        var n = train.Count;
+        var batchSize = Math.Min(config.BatchSize, n);
+        var batches = (n + batchSize - 1) / batchSize;
+        var lossFn = Losses.For(config.Loss);
+        var augmenter = config.Augment is { } augment ? new Augmenter(augment, -data.Mean / data.Std) : null;
+        var interval = Math.Max(1, callbacks.BatchInterval);
+
+        for (var epoch = run.EpochsCompleted + 1; epoch <= config.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            var lr = LearningRateSchedule.At(config.Schedule, config.Optimizer.Lr, epoch, config.Epochs);
+            Optimizers.SetLearningRate(optimizer, lr);
+            // Dropout and every other torch draw of this epoch depend on (seed, epoch) only, so a resumed
+            // epoch k+1 draws exactly what it would have drawn without the interruption.
+            manual_seed(Shuffle.DeriveSeed(config.Seed, epoch, Shuffle.Stream.Torch));
+            augmenter?.StartEpoch(config.Seed, epoch);
+
+            var accumulator = EpochAccumulator.Empty;
+            var interrupted = false;
+            module.train();
+            using (var permutation = tensor(Shuffle.Permutation(config.Seed, epoch, n), device: device))
+            {
+                for (var b = 0; b < batches; b++)
+                {
+                    if (cancellationToken.IsCancellationRequested) { interrupted = true; break; }
+                    var start = b * batchSize;
+                    var count = Math.Min(batchSize, n - start);
+                    accumulator = accumulator.Add(Step(module, optimizer, lossFn, augmenter, train, permutation, start, count));
+                    if (callbacks.OnBatch is { } onBatch && ((b + 1) % interval == 0 || b + 1 == batches))
+                        onBatch(new BatchProgress(epoch, config.Epochs, b + 1, batches, accumulator.Images, n, accumulator.MeanLoss, clock.Elapsed));
+                }
+            }
+            var testSummary = interrupted ? null : Evaluator.Summarize(module, test, run.Options.EvalBatchSize, config.Loss, cancellationToken);
+            if (testSummary is not { } summary)
+            {
+                // Stop at the step boundary; the checkpoint of the last completed epoch stays as it is.
+                run = run with { Status = RunStatus.Interrupted, UpdatedUtc = DateTimeOffset.UtcNow };
+                if (persist) RunStore.WriteRecords(run.Directory!, run);
+                return run;
+            }
+
+            var report = accumulator.ToReport(epoch, summary, lr, clock.Elapsed.TotalSeconds);
+            run = run with
+            {
+                History = run.History.Add(report),
+                Status = epoch == config.Epochs ? RunStatus.Completed : RunStatus.Running,
+                UpdatedUtc = DateTimeOffset.UtcNow,
+            };
+            if (persist) run = RunStore.WriteCheckpoint(run.Directory!, run, module, optimizer);
+            callbacks.OnEpoch?.Invoke(report, run);
+        }
+        return run;
+    }
+
+    /// <summary>
+    /// One training step in its own dispose scope: every tensor it makes (the batch, activations, the loss,
+    /// gradients' handles) is freed when it returns. Only .NET scalars come out; the loss read is the
+    /// step's one host sync.
+    /// </summary>
+    private static StepResult Step(
+        nn.Module<Tensor, Tensor> module, OptimizerHelper optimizer, Func<Tensor, Tensor, Tensor> lossFn,
+        Augmenter? augmenter, DataSplit train, Tensor permutation, int start, int count)
+    {
+        using var scope = NewDisposeScope();
+        var indices = permutation.narrow(0, start, count);
+        var images = train.Images.index_select(0, indices);
+        var labels = train.Labels.index_select(0, indices);
+        if (augmenter is not null) images = augmenter.Apply(images);
+        var output = module.call(images);
+        var loss = lossFn(output, labels);
+        module.zero_grad(set_to_none: true);
+        loss.backward();
+        optimizer.step();
+        return new StepResult(loss.item<float>(), count);
+    }
+
+    private static RunEnvironment Environment(DeviceDecision device) => new(
+        TorchSharpVersion(),
+        __version__,
+        device.Name,
+        get_num_threads(),
+        RuntimeInformation.OSDescription,
+        RuntimeInformation.FrameworkDescription,
+        System.Environment.ProcessorCount);
+
+    private static string TorchSharpVersion()
+    {
+        var assembly = typeof(torch).Assembly;
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        return (informational ?? assembly.GetName().Version?.ToString() ?? "unknown").Split('+')[0];
+    }
+}

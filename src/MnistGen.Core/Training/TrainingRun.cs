@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using MnistGen.Core.Specs;
+
+namespace MnistGen.Core.Training;
+
+public enum RunStatus
+{
+    /// <summary>Training is under way, or the process ended without saying (killed): resumable.</summary>
+    Running,
+    /// <summary>Every epoch of the configuration is done.</summary>
+    Completed,
+    /// <summary>Cancelled (Ctrl+C) at a step boundary; the last completed epoch is checkpointed: resumable.</summary>
+    Interrupted,
+}
+
+/// <summary>Where and with what a run trained (the latest session's, on a resumed run).</summary>
+public sealed record RunEnvironment(
+    string TorchSharpVersion,
+    string LibTorchVersion,
+    string Device,
+    int Threads,
+    string Os,
+    string DotNet,
+    int ProcessorCount);
+
+/// <summary>The checkpoint files of the last completed epoch and their SHA-256, which tie them to this record.</summary>
+public sealed record CheckpointFiles(int Epoch, string Model, string ModelSha256, string Optimizer, string OptimizerSha256);
+
+/// <summary>The last epoch's test metrics and the best epoch by test accuracy (the first, on ties).</summary>
+public sealed record FinalMetrics(double TestAccuracy, double TestLoss, double TrainLoss, int BestEpoch, double BestTestAccuracy, double TotalSeconds);
+
+/// <summary>
+/// A training run as it stands: spec identity, the configuration as resolved, the options, the history and
+/// the checkpoint. It is what run.json holds (serialised with <see cref="Checkpoints.RunJson"/>); the paths
+/// are not stored, they come from where the record was read or written.
+/// </summary>
+public sealed record TrainingRun(
+    string Format,
+    string SpecId,
+    string SpecName,
+    string SpecHash,
+    string SpecSource,
+    double? ExpectedAccuracy,
+    TrainingConfig Config,
+    RunOptions Options,
+    ImmutableArray<EpochReport> History,
+    RunStatus Status,
+    RunEnvironment Environment,
+    DateTimeOffset StartedUtc,
+    DateTimeOffset UpdatedUtc,
+    CheckpointFiles? Checkpoint)
+{
+    public const string CurrentFormat = "mnistgen-run/1";
+
+    /// <summary>The run directory, or null for a run that wrote nothing (<see cref="RunOptions.Persist"/> false).</summary>
+    [JsonIgnore] public string? Directory { get; init; }
+
+    /// <summary>Messages for the user from this session (device fallback, nothing left to do, ...).</summary>
+    [JsonIgnore] public ImmutableArray<string> Notices { get; init; } = [];
+
+    [JsonIgnore] public RunPaths? Paths => Directory is null ? null : new RunPaths(Directory);
+
+    [JsonIgnore] public int EpochsCompleted => History.IsDefaultOrEmpty ? 0 : History[^1].Epoch;
+
+    [JsonIgnore] public bool IsInterrupted => Status == RunStatus.Interrupted;
+
+    [JsonIgnore]
+    public FinalMetrics? Final
+    {
+        get
+        {
+            if (History.IsDefaultOrEmpty) return null;
+            var best = History[0];
+            foreach (var report in History) if (report.TestAccuracy > best.TestAccuracy) best = report;
+            var last = History[^1];
+            return new FinalMetrics(last.TestAccuracy, last.TestLoss, last.TrainLoss, best.Epoch, best.TestAccuracy, History.Sum(r => r.Seconds));
+        }
+    }
+}
+
+/// <summary>The files of a run directory (the shell adds its figures beside them).</summary>
+public sealed record RunPaths(string Directory)
+{
+    public const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", RunFile = "run.json", HistoryFile = "history.csv";
+    public const string LossesFigure = "losses.png", ConfusionFigure = "confusion.png", MisclassifiedFigure = "misclassified.png";
+
+    public string Model => Path.Combine(Directory, ModelFile);
+    public string Optimizer => Path.Combine(Directory, OptimizerFile);
+    public string RunJson => Path.Combine(Directory, RunFile);
+    public string HistoryCsv => Path.Combine(Directory, HistoryFile);
+    public string LossesPng => Path.Combine(Directory, LossesFigure);
+}
