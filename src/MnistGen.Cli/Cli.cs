@@ -17,6 +17,10 @@ public static class Cli
         var terminal = new Output.Terminal(stdout, stderr);
         root.Subcommands.Add(ListCommand.Create(terminal));
         root.Subcommands.Add(SummaryCommand.Create(terminal));
+        root.Subcommands.Add(TrainCommand.Create(terminal));
+        root.Subcommands.Add(EvalCommand.Create(terminal));
+        root.Subcommands.Add(PredictCommand.Create(terminal));
+        root.Subcommands.Add(PlotCommand.Create(terminal));
         root.Subcommands.Add(DataCommand.Create(stdout, stderr));
         return root;
     }

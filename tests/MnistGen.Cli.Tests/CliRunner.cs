@@ -12,7 +12,7 @@ internal static class CliRunner
     }
 }
 
-internal sealed record CliOutcome(int ExitCode, string Out, string Err)
+public sealed record CliOutcome(int ExitCode, string Out, string Err)
 {
     public string[] OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     public string[] ErrLines => Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);

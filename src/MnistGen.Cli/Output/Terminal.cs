@@ -28,5 +28,19 @@ internal sealed class Terminal
     public IAnsiConsole Console { get; }
 
     public void Line(string text) => Out.WriteLine(text);
+
+    /// <summary>Plain text of a table or other widget, for files such as summary.txt.</summary>
+    public static string ToText(Spectre.Console.Rendering.IRenderable widget)
+    {
+        using var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 200;
+        console.Write(widget);
+        return writer.ToString();
+    }
     public void Notice(string text) => Err.WriteLine(text);
 }

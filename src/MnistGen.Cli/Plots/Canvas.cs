@@ -1,3 +1,4 @@
+using MnistGen.Core.Checkpoints;
 using SkiaSharp;
 
 namespace MnistGen.Cli.Plots;
@@ -44,6 +45,6 @@ internal static class Canvas
     {
         using var image = surface.Snapshot();
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        Files.WriteAtomically(path, stream => data.SaveTo(stream));
+        AtomicFile.Write(path, stream => data.SaveTo(stream));
     }
 }

@@ -1,3 +1,4 @@
+using MnistGen.Core.Checkpoints;
 using System.Globalization;
 using SkiaSharp;
 
@@ -35,7 +36,7 @@ internal static class Figures
         plot.ShowLegend(ScottPlot.Alignment.UpperCenter);
         if (history.Count == 1) plot.Axes.SetLimitsX(0.5, 1.5);
         var png = plot.GetImage(900, 540).GetImageBytes();
-        Files.WriteAtomically(path, s => s.Write(png));
+        AtomicFile.WriteBytes(path, png);
     }
 
     /// <summary>A 10x10 confusion matrix: rows true class, columns predicted, cells shaded by row share.</summary>

@@ -48,7 +48,7 @@ public static class DataFetcher
                 return new Error(
                     $"{info.DisplayName} comes from the Debian package {deb.Package}, which is not installed here ({deb.Directory} does not exist); " +
                     $"install it with 'apt-get install {deb.Package}', or run 'mnistgen data fetch --dataset {info.Name} --from DIR' " +
-                    "with a directory holding its four IDX files.", ErrorKind.Failure);
+                    "with a directory holding its four IDX files.", ErrorKind.BadInput);
             notice(Announce(info, directory, needed, options));
             return Obtain(info, directory, needed, options)
                 .Bind(files => FetchPlan.Verify(info, directory, files))

@@ -24,7 +24,7 @@ public static class Npm
     public static NpmPack UsingPath(string? pathVariable) => (package, destination) =>
         Find(pathVariable, OperatingSystem.IsWindows(), File.Exists) is { } npm
             ? Run(npm, package, destination)
-            : new Error("npm was not found on PATH (it comes with Node.js, e.g. 'apt-get install npm').", ErrorKind.Failure);
+            : new Error("npm was not found on PATH (it comes with Node.js, e.g. 'apt-get install npm').", ErrorKind.BadInput);
 
     /// <summary>The npm executable on <paramref name="pathVariable"/>, or null. On Windows npm is a .cmd script.</summary>
     public static string? Find(string? pathVariable, bool windows, Func<string, bool> fileExists)

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using MnistGen.Core.Data;
+using MnistGen.Core.Functional;
+using MnistGen.Core.Runtime;
+using MnistGen.Core.Specs;
+using MnistGen.Models;
+
+namespace MnistGen.Cli.Commands;
+
+/// <summary>Options and steps that several commands share: data location, threads, the architecture argument.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Data() => new("--data")
+    {
+        Description = $"Directory holding the data set's four IDX files. Default: ./data/<dataset>, or ${DataDirectory.EnvironmentVariable}/<dataset> when that is set.",
+        HelpName = "DIR",
+    };
+
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "LibTorch intra-op threads (0 = LibTorch's default: one per core).",
+        DefaultValueFactory = _ => 0,
+        HelpName = "N",
+    };
+
+    public static Argument<string> Architecture() => new("architecture")
+    {
+        Description = "Spec file stem (cnn-5x5) or class name (Cnn5x5), any case. 'mnistgen list' shows them.",
+    };
+
+    /// <summary>Resolves the data directory, fetches on first use (one notice line) and loads both splits.</summary>
+    public static Result<Dataset> LoadData(DatasetKind kind, string? dataOption, Action<string> notice)
+    {
+        var info = DatasetInfo.For(kind);
+        var directory = DataDirectory.Resolve(info, dataOption);
+        return DataFetcher.EnsureAvailable(kind, directory, notice).Bind(dir => DatasetLoader.Load(kind, dir));
+    }
+
+    public static Result<int> StartTorch(int threads) => TorchRuntime.Initialize(threads);
+
+    public static Result<ArchitectureSpec> Find(string name) => Architectures.Find(name);
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using MnistGen.Cli.Output;
+using MnistGen.Cli.Plots;
+using MnistGen.Core.Checkpoints;
+using MnistGen.Core.Data;
+using MnistGen.Core.Evaluation;
+using MnistGen.Core.Functional;
+using Spectre.Console;
+using Mistake = MnistGen.Cli.Plots.Mistake;
+
+namespace MnistGen.Cli.Commands;
+
+/// <summary><c>mnistgen eval RUN</c>: test accuracy, per-class accuracy, confusion matrix and the worst mistakes.</summary>
+internal static class EvalCommand
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static Command Create(Terminal terminal)
+    {
+        var model = ModelArgument();
+        var data = CommonOptions.Data();
+        var threads = CommonOptions.Threads();
+        var output = new Option<string?>("--out") { Description = "Where to write confusion.png and misclassified.png. Default: the run directory.", HelpName = "DIR" };
+        var command = new Command("eval", "Evaluate a trained model on its data set's test split: accuracy, per-class accuracy, confusion matrix (confusion.png) and the worst mistakes (misclassified.png).")
+        {
+            model, data, threads, output,
+        };
+        command.SetAction(parse => Evaluate(terminal, parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(threads), parse.GetValue(output)));
+        return command;
+    }
+
+    public static Argument<string> ModelArgument() => new("model")
+    {
+        Description = "A run directory (runs/<architecture>/<time>) or its model.bin.",
+    };
+
+    /// <summary>Loads a trained model through the generated registry, checking spec identity and checkpoint integrity.</summary>
+    public static Result<LoadedModel> Load(string path, int threads) =>
+        CommonOptions.StartTorch(threads).Bind(_ => ModelLoader.Load(path, CommonOptions.Find));
+
+    private static int Evaluate(Terminal terminal, string path, string? dataOption, int threads, string? outDir)
+    {
+        var loaded = Load(path, threads);
+        if (!loaded.IsOk) return Cli.Report(terminal.Err, loaded.Errors);
+        using var model = loaded.Value;
+        var spec = model.Spec;
+        var dataResult = CommonOptions.LoadData(spec.Training.Dataset, dataOption, terminal.Line);
+        if (!dataResult.IsOk) return Cli.Report(terminal.Err, dataResult.Errors);
+        using var data = dataResult.Value;
+
+        var result = Evaluator.Evaluate(model.Module, data.Test, loss: spec.Training.Loss, worstCount: 32, classes: spec.Classes);
+        terminal.Line(string.Create(Inv,
+            $"{spec.Id} ({model.ModelPath}): test accuracy {result.Accuracy * 100:0.00}% ({result.Correct} of {result.Count}), test loss {result.Loss:0.0000}."));
+        terminal.Console.Write(PerClassTable(result));
+        terminal.Console.Write(ConfusionTable(result.Confusion));
+
+        var directory = outDir ?? Path.GetDirectoryName(model.ModelPath)!;
+        Directory.CreateDirectory(directory);
+        var confusion = Path.Combine(directory, "confusion.png");
+        var misclassified = Path.Combine(directory, "misclassified.png");
+        Figures.Confusion(confusion, string.Create(Inv, $"{spec.Id}: confusion matrix (test accuracy {result.Accuracy * 100:0.00}%)"), ToArray(result.Confusion));
+        Figures.Misclassified(misclassified, $"{spec.Id}: the most confident mistakes",
+            [.. result.WorstMistakes.Select(m => new Mistake(m.Index, Pixels(data, m.Index), m.Label, m.Predicted, m.Confidence))]);
+        terminal.Line($"Wrote {confusion} and {misclassified}.");
+        return Cli.Ok;
+    }
+
+    /// <summary>A test image back in 0..1 (white digit on black) for figures.</summary>
+    public static float[] Pixels(Dataset data, int index)
+    {
+        using var image = data.Test.Images[index].flatten();
+        return [.. image.data<float>().Select(v => Math.Clamp((float)(v * data.Std + data.Mean), 0f, 1f))];
+    }
+
+    private static int[,] ToArray(ConfusionMatrix m)
+    {
+        var a = new int[m.Classes, m.Classes];
+        for (var t = 0; t < m.Classes; t++)
+            for (var p = 0; p < m.Classes; p++) a[t, p] = m[t, p];
+        return a;
+    }
+
+    private static Table PerClassTable(EvaluationResult result)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("per-class accuracy")
+            .AddColumn("class").AddColumn(new TableColumn("images").RightAligned())
+            .AddColumn(new TableColumn("correct").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
+        foreach (var c in result.PerClass)
+            table.AddRow(c.Class.ToString(Inv), Format.Count(c.Count), Format.Count(c.Correct), double.IsNaN(c.Accuracy) ? "-" : Format.Percent(c.Accuracy));
+        return table;
+    }
+
+    private static Table ConfusionTable(ConfusionMatrix m)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("confusion matrix (rows: true, columns: predicted)").AddColumn("");
+        for (var p = 0; p < m.Classes; p++) table.AddColumn(new TableColumn(p.ToString(Inv)).RightAligned());
+        for (var t = 0; t < m.Classes; t++)
+        {
+            var cells = new List<string> { t.ToString(Inv) };
+            for (var p = 0; p < m.Classes; p++)
+                cells.Add(t == p ? "[bold]" + m[t, p].ToString(Inv) + "[/]" : m[t, p] == 0 ? "[dim]0[/]" : m[t, p].ToString(Inv));
+            table.AddRow([.. cells]);
+        }
+        return table;
+    }
+}

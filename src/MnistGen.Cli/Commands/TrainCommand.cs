@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Globalization;
+using MnistGen.Cli.Output;
+using MnistGen.Cli.Plots;
+using MnistGen.Core.Checkpoints;
+using MnistGen.Core.Functional;
+using MnistGen.Core.Specs;
+using MnistGen.Core.Training;
+using Spectre.Console;
+
+namespace MnistGen.Cli.Commands;
+
+/// <summary><c>mnistgen train ARCH [overrides]</c>: one training run, checkpointed after every epoch.</summary>
+internal static class TrainCommand
+{
+    /// <summary>Exit code of a run stopped with Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static Command Create(Terminal terminal)
+    {
+        var arch = CommonOptions.Architecture();
+        arch.Arity = ArgumentArity.ZeroOrOne;
+        arch.Description += " May be left out with --resume.";
+        var epochs = new Option<int?>("--epochs") { Description = "Override the spec's training.epochs.", HelpName = "N" };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Override the spec's training.batch_size.", HelpName = "N" };
+        var lr = new Option<double?>("--lr") { Description = "Override the optimizer's learning rate.", HelpName = "X" };
+        var seed = new Option<int?>("--seed") { Description = "Override training.seed (seeds initialisation, dropout and the shuffle).", HelpName = "N" };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda. auto uses CUDA when present.", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        var threads = CommonOptions.Threads();
+        var data = CommonOptions.Data();
+        var output = new Option<string>("--out") { Description = "Root of the run directories: OUT/<architecture>/<yyyyMMdd-HHmmss>/.", DefaultValueFactory = _ => "runs", HelpName = "DIR" };
+        var resume = new Option<string?>("--resume") { Description = "Continue a run directory from its last completed epoch.", HelpName = "RUN_DIR" };
+
+        var command = new Command("train", "Train an architecture on its data set (fetched on first use), checkpointing after every epoch.")
+        {
+            arch, epochs, batchSize, lr, seed, device, threads, data, output, resume,
+        };
+        command.SetAction(parse =>
+        {
+            var deviceRequest = DeviceSelection.Parse(parse.GetValue(device));
+            if (!deviceRequest.IsOk) return Cli.Report(terminal.Err, deviceRequest.Errors);
+            var options = new RunOptions(
+                Epochs: parse.GetValue(epochs), BatchSize: parse.GetValue(batchSize), Lr: parse.GetValue(lr), Seed: parse.GetValue(seed),
+                Device: deviceRequest.Value, Threads: parse.GetValue(threads), OutRoot: parse.GetValue(output)!, Resume: parse.GetValue(resume));
+            return Train(terminal, parse.GetValue(arch), options, parse.GetValue(data));
+        });
+        return command;
+    }
+
+    private static int Train(Terminal terminal, string? archName, RunOptions options, string? dataOption)
+    {
+        var spec = ResolveSpec(archName, options.Resume);
+        if (!spec.IsOk) return Cli.Report(terminal.Err, spec.Errors);
+        var torch = CommonOptions.StartTorch(options.Threads);
+        if (!torch.IsOk) return Cli.Report(terminal.Err, torch.Errors);
+        using var data = CommonOptions.LoadData(spec.Value.Training.Dataset, dataOption, terminal.Line) is var loaded && loaded.IsOk ? loaded.Value : null;
+        if (data is null) return Cli.Report(terminal.Err, loaded.Errors);
+
+        var header = $"Training {spec.Value.Id} ({spec.Value.Name}, {Format.Count(spec.Value.Summary.TotalParameters)} parameters) on {Format.Dataset(spec.Value.Training.Dataset)}, {torch.Value} thread(s).";
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // stop at the next step boundary; the last completed epoch stays checkpointed
+            if (!cancel.IsCancellationRequested) terminal.Notice("Stopping after the current step (Ctrl+C again to force)...");
+            else e.Cancel = false;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var result = new TrainingProgress(terminal, header).Run(
+                callbacks => Trainer.Train(spec.Value, data, options, callbacks, cancel.Token),
+                afterEpoch: (_, run) => DrawLosses(run));
+            if (!result.IsOk) return Cli.Report(terminal.Err, result.Errors);
+            return Finish(terminal, spec.Value, result.Value);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>The architecture named on the command line, or the one a resumed run was made from.</summary>
+    private static Result<ArchitectureSpec> ResolveSpec(string? archName, string? resume)
+    {
+        if (!string.IsNullOrWhiteSpace(archName)) return CommonOptions.Find(archName);
+        if (resume is null) return new Error("Name the architecture to train (e.g. 'mnistgen train cnn-5x5'); 'mnistgen list' shows them.");
+        return RunStore.ReadRun(resume).Bind(run => CommonOptions.Find(run.SpecId));
+    }
+
+    private static void DrawLosses(TrainingRun run)
+    {
+        if (run.Paths is not { } paths || run.History.IsDefaultOrEmpty) return;
+        Figures.Losses(paths.LossesPng, $"{run.SpecId}: loss per epoch", Points(run));
+    }
+
+    public static IReadOnlyList<EpochPoint> Points(TrainingRun run) =>
+        [.. run.History.Select(h => new EpochPoint(h.Epoch, h.TrainLoss, h.TestLoss, h.TestAccuracy))];
+
+    private static int Finish(Terminal terminal, ArchitectureSpec spec, TrainingRun run)
+    {
+        if (!run.History.IsDefaultOrEmpty) terminal.Console.Write(HistoryTable(run));
+        if (run.Final is { } final)
+        {
+            var verdict = spec.ExpectedAccuracy is { } expected
+                ? string.Create(Inv, $"; the spec expects {expected * 100:0.0}%: {(final.TestAccuracy >= expected ? "reached" : "not reached")}")
+                : "";
+            terminal.Line(string.Create(Inv,
+                $"Test accuracy {final.TestAccuracy * 100:0.00}% after epoch {run.EpochsCompleted} (best {final.BestTestAccuracy * 100:0.00}% at epoch {final.BestEpoch}){verdict}. Training took {Format.Seconds(final.TotalSeconds)}."));
+        }
+        if (run.Paths is { } paths)
+        {
+            WriteSummary(paths.Directory, spec);
+            terminal.Line($"Wrote {paths.Directory}: {RunPaths.ModelFile}, {RunPaths.OptimizerFile}, {RunPaths.RunFile}, {RunPaths.HistoryFile}, {RunPaths.LossesFigure}, summary.txt");
+        }
+        if (run.IsInterrupted)
+        {
+            terminal.Line($"Interrupted after epoch {run.EpochsCompleted}; continue with: mnistgen train --resume {run.Directory}");
+            return Interrupted;
+        }
+        return Cli.Ok;
+    }
+
+    private static Table HistoryTable(TrainingRun run)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn(new TableColumn("epoch").RightAligned()).AddColumn(new TableColumn("train loss").RightAligned())
+            .AddColumn(new TableColumn("test loss").RightAligned()).AddColumn(new TableColumn("test accuracy").RightAligned())
+            .AddColumn(new TableColumn("lr").RightAligned()).AddColumn(new TableColumn("seconds").RightAligned());
+        foreach (var r in run.History)
+            table.AddRow(r.Epoch.ToString(Inv), r.TrainLoss.ToString("0.0000", Inv), r.TestLoss.ToString("0.0000", Inv),
+                Format.Percent(r.TestAccuracy), r.LearningRate.ToString("0.######", Inv), r.Seconds.ToString("0.0", Inv));
+        return table;
+    }
+
+    private static void WriteSummary(string directory, ArchitectureSpec spec)
+    {
+        var text = $"{spec.Name} ({spec.SourcePath}): {spec.Description}\n" + Terminal.ToText(SummaryCommand.Table(spec));
+        AtomicFile.WriteBytes(Path.Combine(directory, "summary.txt"), System.Text.Encoding.UTF8.GetBytes(text));
+    }
+}
