@@ -213,7 +213,7 @@ public class DataFetcherTests
             $"Fashion-MNIST comes from the Debian package dataset-fashion-mnist, which is not installed here ({packageDir} does not exist); " +
             "install it with 'apt-get install dataset-fashion-mnist', or run 'mnistgen data fetch --dataset fashion-mnist --from DIR' " +
             "with a directory holding its four IDX files.", error.Message);
-        Assert.Equal(ErrorKind.Failure, error.Kind);
+        Assert.Equal(ErrorKind.BadInput, error.Kind);
         Assert.False(Directory.Exists(target));
         Assert.Empty(_notices);
     }

@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace MnistGen.Bench;
+
+internal sealed class OptionsException(string message) : Exception(message);
+
+/// <summary>The benchmark's command line: --name value pairs, all optional.</summary>
+internal sealed record Options(
+    string[] Archs,
+    int[] Threads,
+    int Steps,
+    int Repeats,
+    int PredictCalls,
+    string Python,
+    string[] Baselines,
+    string? Out,
+    string Data,
+    bool Smoke)
+{
+    public static readonly string[] AllBaselines = ["fast-openblas", "fast-reference", "tutorial-reference", "tutorial-openblas"];
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options(["mlp", "cnn-3x3", "cnn-5x5"], [1, 2], 200, 3, 1000, "/usr/bin/python3",
+            ["fast-openblas", "fast-reference", "tutorial-reference"], null, Path.Combine("data", "mnist"), false);
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new OptionsException($"{args[i]} needs a value.");
+            int Int(string v) => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n : throw new OptionsException($"'{v}' is not a positive whole number.");
+            o = args[i] switch
+            {
+                "--archs" or "--arch" => o with { Archs = Value().Split(',') },
+                "--threads" => o with { Threads = [.. Value().Split(',').Select(Int)] },
+                "--steps" => o with { Steps = Int(Value()) },
+                "--repeats" => o with { Repeats = Int(Value()) },
+                "--predict-calls" => o with { PredictCalls = Int(Value()) },
+                "--python" => o with { Python = Value() },
+                "--baselines" => o with { Baselines = Value() is var v && v == "all" ? AllBaselines : v.Split(',') },
+                "--out" => o with { Out = Value() },
+                "--data" => o with { Data = Value() },
+                "--smoke" => o with { Archs = ["mlp"], Threads = [1], Steps = 10, Repeats = 1, PredictCalls = 50, Baselines = ["fast-openblas"], Smoke = true },
+                _ => throw new OptionsException($"unknown option '{args[i]}' (see --help)."),
+            };
+        }
+        foreach (var b in o.Baselines)
+            if (!AllBaselines.Contains(b)) throw new OptionsException($"unknown baseline '{b}'; known: {string.Join(", ", AllBaselines)}, all.");
+        return o;
+    }
+
+    public static int Help()
+    {
+        Console.WriteLine("""
+            dotnet run -c Release --project benchmarks/MnistGen.Bench -- [options]          side-by-side run, writes benchmarks/results/<date>.md
+            dotnet run -c Release --project benchmarks/MnistGen.Bench -- reproduce [options] full tutorial recipes with per-epoch RSS
+              --archs mlp,cnn-3x3,cnn-5x5   --threads 1,2   --steps 200 (per timed slice)   --repeats 3
+              --predict-calls 1000   --baselines fast-openblas,fast-reference,tutorial-reference[,tutorial-openblas] | all
+              --python /usr/bin/python3   --data data/mnist   --out FILE   --smoke (seconds: mlp, 1 thread, 10 steps)
+            """);
+        return 0;
+    }
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+using MnistGen.Bench;
+using MnistGen.Core.Runtime;
+
+// mnistgen benchmark (issue 5). Modes:
+//   (default)   the side-by-side run: MnistGen workers and PyTorch baselines alternately, one process each,
+//               then benchmarks/results/<date>.md with raw numbers and ratios
+//   worker      one MnistGen measurement (an architecture at a thread count), one JSON line on stdout
+//   peak        the GEMM peak in GFLOP/s at a thread count, one JSON line
+//   reproduce   the full tutorial recipes with per-epoch RSS, for README's reproduction table
+TorchRuntime.PrepareProcess();
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+try
+{
+    return args.FirstOrDefault() switch
+    {
+        "worker" => Worker.Run(Options.Parse(args[1..])),
+        "peak" => Worker.Peak(Options.Parse(args[1..])),
+        "reproduce" => Reproduce.Run(Options.Parse(args[1..])),
+        "--help" or "-h" => Options.Help(),
+        _ => Orchestrator.Run(Options.Parse(args)),
+    };
+}
+catch (OptionsException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}
