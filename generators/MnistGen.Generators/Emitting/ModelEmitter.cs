@@ -173,8 +173,10 @@ internal static class ModelEmitter
         w.Line("/// </summary>");
         w.Open($"public override {Tensor} forward({Tensor} input)");
         var first = true;
-        foreach (var layer in model.Layers)
+        var channelsLast = false;
+        for (var i = 0; i < model.Layers.Count; i++)
         {
+            var layer = model.Layers[i];
             w.Line($"// {layer.Name} ({layer.DisplayKind}): {Invariant.Shape(layer.InputShape)} -> {Invariant.Shape(layer.OutputShape)}");
             if (layer.InPlace && !first)
             {
@@ -185,10 +187,20 @@ internal static class ModelEmitter
             var call = Call(layer, operand);
             w.Line(first ? $"var x = {call};" : $"using (var t = x) x = {call};");
             first = false;
+            if (!channelsLast && layer.Kind == "conv2d" && SpatialWorkFollows(model, i))
+            {
+                channelsLast = true;
+                w.Line("// channels-last from here on (same logical shape): LibTorch's NHWC pooling is vectorised, its NCHW one is not");
+                w.Line("using (var t = x) x = global::MnistGen.Core.Runtime.TensorLayout.ChannelsLast(t);");
+            }
         }
         w.Line("return x;");
         w.Close();
     }
+
+    /// <summary>Pooling or another convolution after layer <paramref name="index"/>: the work channels-last speeds up.</summary>
+    private static bool SpatialWorkFollows(SpecModel model, int index) =>
+        model.Layers.Skip(index + 1).Any(l => l.Kind is "max_pool2d" or "avg_pool2d" or "conv2d");
 
     /// <summary>Module.Dispose frees the registered layers; the scalars are ours to free.</summary>
     private static void WriteDispose(CodeWriter w, SpecModel model)
