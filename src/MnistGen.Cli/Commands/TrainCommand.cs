@@ -4,6 +4,7 @@ using MnistGen.Cli.Output;
 using MnistGen.Cli.Plots;
 using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Functional;
+using MnistGen.Core.Runtime;
 using MnistGen.Core.Specs;
 using MnistGen.Core.Training;
 using Spectre.Console;
@@ -54,7 +55,8 @@ internal static class TrainCommand
     {
         var spec = ResolveSpec(archName, options.Resume);
         if (!spec.IsOk) return Cli.Report(terminal.Err, spec.Errors);
-        var torch = CommonOptions.StartTorch(options.Threads);
+        var threads = ThreadPolicy.ForTraining(options.Threads, spec.Value.Summary.TotalMacs * (options.BatchSize ?? spec.Value.Training.BatchSize), Environment.ProcessorCount);
+        var torch = CommonOptions.StartTorch(options.Threads < 0 ? options.Threads : threads);
         if (!torch.IsOk) return Cli.Report(terminal.Err, torch.Errors);
         using var data = CommonOptions.LoadData(spec.Value.Training.Dataset, dataOption, terminal.Line) is var loaded && loaded.IsOk ? loaded.Value : null;
         if (data is null) return Cli.Report(terminal.Err, loaded.Errors);

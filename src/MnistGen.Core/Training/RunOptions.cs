@@ -12,7 +12,7 @@ public enum DeviceRequest { Auto, Cpu, Cuda }
 /// <param name="Lr">Overrides the optimizer's learning rate.</param>
 /// <param name="Seed">Overrides <c>training.seed</c>; it seeds torch (initialisation, dropout) and the shuffle.</param>
 /// <param name="Device">auto falls back to the CPU with a notice when CUDA is absent.</param>
-/// <param name="Threads">LibTorch intra-op threads; 0 keeps LibTorch's default. Bit-identical histories (determinism, resume) need the same thread count.</param>
+/// <param name="Threads">LibTorch intra-op threads; 0 chooses (see <see cref="Runtime.ThreadPolicy"/>). Bit-identical histories (determinism, resume) need the same thread count.</param>
 /// <param name="OutRoot">Runs are written to <c>OutRoot/&lt;arch-id&gt;/&lt;yyyyMMdd-HHmmss&gt;/</c>.</param>
 /// <param name="Resume">A run directory to continue from its last completed epoch (written to in place).</param>
 /// <param name="EvalBatchSize">Batch size of the per-epoch test evaluation; it changes only the rounding of the test loss (a resumed run keeps the recorded one).</param>

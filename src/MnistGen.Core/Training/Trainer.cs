@@ -98,7 +98,8 @@ public static class Trainer
         }
         errors.AddRange(CheckData(spec, config ?? spec.Training, data));
 
-        var runtime = TorchRuntime.Initialize(options.Threads);
+        var threads = ThreadPolicy.ForTraining(options.Threads, spec.Summary.TotalMacs * (config ?? spec.Training).BatchSize, System.Environment.ProcessorCount);
+        var runtime = TorchRuntime.Initialize(options.Threads < 0 ? options.Threads : threads);
         DeviceDecision? device = null;
         if (!runtime.IsOk) errors.AddRange(runtime.Errors.Where(e => !e.Message.StartsWith("--threads", StringComparison.Ordinal)));
         else
