@@ -8,7 +8,7 @@ LD_LIBRARY_PATH; the record's `blas` field says what the process really loaded.
 
     /usr/bin/python3 benchmarks/pytorch/run_baselines.py                 # full grid, 200-step slices
     /usr/bin/python3 benchmarks/pytorch/run_baselines.py --smoke         # seconds: CI check
-    /usr/bin/python3 benchmarks/pytorch/run_baselines.py --summarise F   # table of an earlier run
+    /usr/bin/python3 benchmarks/pytorch/run_baselines.py --summarise F.. # table of earlier runs
 """
 
 import argparse
@@ -67,7 +67,7 @@ def parse_args():
     p.add_argument("--out", help="JSON lines file to append to (default benchmarks/pytorch/results/<UTC date>.jsonl)")
     p.add_argument("--smoke", action="store_true", help="seconds-long check: both baselines, mlp, 1 thread, 20 steps")
     p.add_argument("--dry-run", action="store_true", help="print the commands only")
-    p.add_argument("--summarise", metavar="FILE", help="print the summary table of an existing JSON lines file and exit")
+    p.add_argument("--summarise", metavar="FILE", nargs="+", help="print the summary table of existing JSON lines files and exit")
     args = p.parse_args()
     if args.smoke:
         args.archs, args.threads, args.steps, args.repeats, args.predict_calls = ["mlp"], [1], 20, 1, 100
@@ -109,24 +109,41 @@ def check_record(rec):
 
 
 def summarise(records):
-    """Markdown table: seconds per training epoch per arch and configuration, then the peer to beat."""
+    """Markdown table per arch: one row per configuration (runs of the same configuration are folded
+    into their median, `runs` says how many), then the peer to beat: the fastest configuration."""
+    def med(rows, key):
+        values = [r[key] for r in rows if r.get(key) is not None]
+        return statistics.median(values) if values else None
+
+    def fmt(v, digits=2):
+        return "" if v is None else f"{v:.{digits}f}"
+
     lines = []
     for arch in ARCHS:
-        rows = [r for r in records if r.get("arch") == arch]
-        if not rows:
+        groups = {}
+        for r in records:
+            if r.get("arch") == arch:
+                groups.setdefault((r["baseline"], r["variant"], r["blas"], r["threads"]), []).append(r)
+        if not groups:
             continue
         lines.append(f"\n{arch}:\n")
-        lines.append("| baseline | variant | BLAS | threads | s/epoch (median) | s/epoch (best slice) | CPU s/epoch | eval 10k (s, batch) | predict p50 / p90 (us) | peak RSS (MB) | load |")
-        lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
-        for r in sorted(rows, key=lambda r: (r["baseline"] != "tutorial", r["variant"], r["blas"], r["threads"])):
-            cpu = r.get("train_epoch_cpu_seconds")
-            lines.append(f"| {r['baseline']} | {r['variant']} | {r['blas']} | {r['threads']} | {r['train_epoch_seconds']:.2f} | "
-                         f"{r['train_epoch_seconds_min']:.2f} | {'' if cpu is None else f'{cpu:.2f}'} | "
-                         f"{r['eval_seconds']:.2f} ({r['eval_batch_size']}) | {r['predict_p50_us']:.0f} / {r['predict_p90_us']:.0f} | "
-                         f"{r['peak_rss_mb']:.0f} | {r['loadavg_start']:.1f}-{r['loadavg_end']:.1f} |")
-        best = min(rows, key=lambda r: r["train_epoch_seconds"])
-        lines.append(f"\npeer to beat for {arch}: {best['baseline']} {best['variant']} {best['blas']} "
-                     f"{best['threads']}t at {best['train_epoch_seconds']:.2f} s/epoch")
+        lines.append("| baseline | variant | BLAS | threads | runs | s/epoch (median) | s/epoch (best slice) | CPU s/epoch "
+                     "| eval 10k s (batch) | predict p50 / p90 us | peak RSS MB | load |")
+        lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        summary = []
+        for key in sorted(groups, key=lambda k: (k[0] != "tutorial", k[1], k[2], k[3])):
+            rows = groups[key]
+            epoch = med(rows, "train_epoch_seconds")
+            summary.append((epoch, key))
+            batches = sorted({r["eval_batch_size"] for r in rows})
+            loads = [r.get("loadavg_start", 0) for r in rows] + [r.get("loadavg_end", 0) for r in rows]
+            lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {key[3]} | {len(rows)} | {fmt(epoch)} | "
+                         f"{fmt(min(r['train_epoch_seconds_min'] for r in rows))} | {fmt(med(rows, 'train_epoch_cpu_seconds'))} | "
+                         f"{fmt(med(rows, 'eval_seconds'))} ({'/'.join(map(str, batches))}) | "
+                         f"{fmt(med(rows, 'predict_p50_us'), 0)} / {fmt(med(rows, 'predict_p90_us'), 0)} | "
+                         f"{fmt(max(r['peak_rss_mb'] for r in rows), 0)} | {min(loads):.1f}-{max(loads):.1f} |")
+        epoch, key = min(summary)
+        lines.append(f"\npeer to beat for {arch}: {key[1]}, {key[2]}, {key[3]} thread(s): {epoch:.2f} s/epoch")
     return "\n".join(lines)
 
 
@@ -138,7 +155,7 @@ def read_jsonl(path):
 def main():
     args = parse_args()
     if args.summarise:
-        print(summarise(read_jsonl(args.summarise)))
+        print(summarise([r for path in args.summarise for r in read_jsonl(path)]))
         return 0
     if "openblas" in args.blas and not os.path.isdir(OPENBLAS_DIR):
         print(f"error: {OPENBLAS_DIR} is missing; run benchmarks/pytorch/setup.sh to unpack OpenBLAS.", file=sys.stderr)
