@@ -5,7 +5,7 @@ The data is loaded once and normalised into one tensor per split; batches are `i
 `randperm` per epoch (partial last batch kept, as the DataLoader does); no `.item()` or other host
 sync per step (the epoch loss is summed on the tensor side); gradients are set to None rather than
 zeroed; the optimizer uses foreach=True; the CNNs run in channels_last memory format (Debian's 1.13
-max_pool2d is ~8x slower on NCHW; measured 15-20% off an epoch); evaluation and prediction run under
+max_pool2d is ~8x slower on NCHW; 10-30% off a CNN epoch here); evaluation and prediction run under
 `inference_mode`. The evaluation batch is chosen by timing 100 and 1000 and keeping the faster (both
 are reported).
 
@@ -35,7 +35,6 @@ def add_arguments(p):
 
 def run(args):
     import torch
-    import torch.nn.functional as F  # noqa: F401  (kept for readers comparing with tutorial.py)
     from torchvision import datasets
 
     torch.set_num_threads(args.threads)
