@@ -17,12 +17,14 @@ internal sealed record Options(
     string Data,
     bool Smoke)
 {
-    public static readonly string[] AllBaselines = ["fast-openblas", "fast-reference", "tutorial-reference", "tutorial-openblas"];
+    /// <summary>script-BLAS[-passive]: -passive runs PyTorch with OMP_WAIT_POLICY=PASSIVE, as mnistgen runs LibTorch.</summary>
+    public static readonly string[] AllBaselines =
+        ["fast-openblas", "fast-openblas-passive", "fast-reference", "tutorial-reference", "tutorial-openblas", "tutorial-openblas-passive"];
 
     public static Options Parse(string[] args)
     {
         var o = new Options(["mlp", "cnn-3x3", "cnn-5x5"], [1, 2], 200, 3, 1000, "/usr/bin/python3",
-            ["fast-openblas", "fast-reference", "tutorial-reference"], null, Path.Combine("data", "mnist"), false);
+            ["fast-openblas", "fast-openblas-passive", "fast-reference", "tutorial-reference"], null, Path.Combine("data", "mnist"), false);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new OptionsException($"{args[i]} needs a value.");
@@ -39,7 +41,7 @@ internal sealed record Options(
                 "--baselines" => o with { Baselines = Value() is var v && v == "all" ? AllBaselines : v.Split(',') },
                 "--out" => o with { Out = Value() },
                 "--data" => o with { Data = Value() },
-                "--smoke" => o with { Archs = ["mlp"], Threads = [1], Steps = 10, Repeats = 1, PredictCalls = 50, Baselines = ["fast-openblas"], Smoke = true },
+                "--smoke" => o with { Archs = ["mlp"], Threads = [1], Steps = 10, Repeats = 1, PredictCalls = 50, Baselines = ["fast-openblas-passive"], Smoke = true },
                 _ => throw new OptionsException($"unknown option '{args[i]}' (see --help)."),
             };
         }
@@ -54,7 +56,7 @@ internal sealed record Options(
             dotnet run -c Release --project benchmarks/MnistGen.Bench -- [options]          side-by-side run, writes benchmarks/results/<date>.md
             dotnet run -c Release --project benchmarks/MnistGen.Bench -- reproduce [options] full tutorial recipes with per-epoch RSS
               --archs mlp,cnn-3x3,cnn-5x5   --threads 1,2   --steps 200 (per timed slice)   --repeats 3
-              --predict-calls 1000   --baselines fast-openblas,fast-reference,tutorial-reference[,tutorial-openblas] | all
+              --predict-calls 1000   --baselines fast-openblas,fast-openblas-passive,fast-reference,tutorial-reference[,tutorial-openblas[-passive]] | all
               --python /usr/bin/python3   --data data/mnist   --out FILE   --smoke (seconds: mlp, 1 thread, 10 steps)
             """);
         return 0;

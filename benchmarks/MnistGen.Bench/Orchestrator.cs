@@ -23,7 +23,7 @@ internal static class Orchestrator
         var python = PythonStatus(o.Python);
         if (python is not null) notes.Add("PyTorch baselines not run: " + python);
         var openblas = Path.Combine(root, "benchmarks", ".deps", "root", "usr", "lib", "x86_64-linux-gnu", "openblas-pthread");
-        var baselines = o.Baselines.Where(b => python is null && (!b.EndsWith("-openblas", StringComparison.Ordinal) || Directory.Exists(openblas))).ToArray();
+        var baselines = o.Baselines.Where(b => python is null && (!b.Contains("-openblas", StringComparison.Ordinal) || Directory.Exists(openblas))).ToArray();
         if (python is null && baselines.Length < o.Baselines.Length)
             notes.Add($"OpenBLAS baselines not run: {openblas} is missing (run `sh benchmarks/pytorch/setup.sh`).");
 
@@ -67,10 +67,13 @@ internal static class Orchestrator
 
     private static JsonObject? Python(Options o, string root, string openblas, string baseline, string arch, int threads, List<string> notes)
     {
-        var (script, blas) = baseline.Split('-') switch { [var s, var b] => (s, b), _ => throw new OptionsException(baseline) };
+        var parts = baseline.Split('-');
+        var (script, blas, passive) = (parts[0], parts[1], parts.Length > 2 && parts[2] == "passive");
         Console.Error.WriteLine($"pytorch   {arch} threads={threads} {baseline}");
         var env = new Dictionary<string, string?>();
         if (blas == "openblas") env["LD_LIBRARY_PATH"] = openblas;
+        // The child inherits mnistgen's own PASSIVE setting (made through libc at start-up): set it explicitly either way.
+        env["OMP_WAIT_POLICY"] = passive ? "PASSIVE" : null;
         var record = RunProcess([o.Python, Path.Combine(root, "benchmarks", "pytorch", script + ".py")],
             ["--arch", arch, "--threads", threads.ToString(Inv), "--steps", o.Steps.ToString(Inv), "--repeats", o.Repeats.ToString(Inv),
              "--predict-calls", o.PredictCalls.ToString(Inv), "--data", o.Data], env, out var error);
@@ -94,7 +97,7 @@ internal static class Orchestrator
     {
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in command.Skip(1).Concat(args)) start.ArgumentList.Add(a);
-        if (env is not null) foreach (var (k, v) in env) start.Environment[k] = v;
+        if (env is not null) foreach (var (k, v) in env) { if (v is null) start.Environment.Remove(k); else start.Environment[k] = v; }
         using var process = Process.Start(start)!;
         var stderr = new StringBuilder();
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { stderr.AppendLine(e.Data); } };
