@@ -233,6 +233,10 @@ public static class Trainer
                 UpdatedUtc = DateTimeOffset.UtcNow,
             };
             if (persist) run = RunStore.WriteCheckpoint(run.Directory!, run, module, optimizer);
+            // The epoch's garbage (checkpoint buffers on the large-object heap, finalizable tensor handles)
+            // is collected here, once, rather than whenever the GC decides: memory stays flat across epochs.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
             callbacks.OnEpoch?.Invoke(report, run);
         }
         return run;
