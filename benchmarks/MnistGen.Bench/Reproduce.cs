@@ -43,7 +43,7 @@ internal static class Reproduce
             var final = run.Value.Final!;
             var growth = rss.Count > 2 ? (rss[^1] - rss[1]) / rss[1] : double.NaN;
             md.AppendLine(Inv, $"| {arch} ({run.Value.Environment.Threads}t) | {run.Value.EpochsCompleted} | {final.TestAccuracy * 100:0.00}% | {final.BestTestAccuracy * 100:0.00}% ({final.BestEpoch}) | {spec.ExpectedAccuracy * 100:0.0}% | {wall:0} s | {wall / run.Value.EpochsCompleted:0.0} s | {Rss.PeakMb():0} MB | {growth * 100:+0.0;-0.0}% |");
-            md.AppendLine(Inv, $"<!-- {arch} RSS per epoch (MB): {string.Join(" ", rss.Select(v => v.ToString("0", Inv)))}; run: {run.Value.Directory} -->");
+            md.AppendLine(Inv, $"<!-- {arch} RSS per epoch (MB): {string.Join(" ", rss.Select(v => v.ToString("0", Inv)))}; run: {Path.GetRelativePath(root, run.Value.Directory!)} -->");
         }
         md.AppendLine();
         md.AppendLine(Inv, $"All recipes end to end: {total.Elapsed.TotalSeconds:0} s ({total.Elapsed.TotalMinutes:0.0} min).");

@@ -300,7 +300,9 @@ def blas_info():
         name = "reference"
     else:
         name = "unknown"
-    info = {"blas": name, "blas_libraries": libs, "openblas_threads": None, "openblas_config": None}
+    # Paths inside the repository are recorded relative to it: results are committed, machine paths are not.
+    shown = [os.path.relpath(p, REPO_ROOT) if p.startswith(REPO_ROOT + os.sep) else p for p in libs]
+    info = {"blas": name, "blas_libraries": shown, "openblas_threads": None, "openblas_config": None}
     for p in libs:
         if "openblas" in os.path.basename(p):
             try:
