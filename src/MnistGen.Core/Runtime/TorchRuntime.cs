@@ -83,6 +83,18 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>
+    /// Between epochs: hands the heap pages that are free right now back to the kernel (glibc malloc_trim).
+    /// Steps keep their pages (see KeepFreedMemory); an epoch boundary is where the evaluation's and the
+    /// checkpoint's buffers were freed, so RSS follows live memory from epoch to epoch instead of ratcheting.
+    /// </summary>
+    public static void ReleaseFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try { _ = NativeMethods.malloc_trim(UIntPtr.Zero); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { } // not glibc: leave it
+    }
+
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim().TrimEnd('.');
@@ -91,6 +103,9 @@ public static class TorchRuntime
     {
         [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi, BestFitMapping = false)]
         internal static extern int setenv(string name, string value, int overwrite);
+
+        [DllImport("libc", EntryPoint = "malloc_trim")]
+        internal static extern int malloc_trim(UIntPtr pad);
 
         [DllImport("libc", EntryPoint = "mallopt")]
         internal static extern int mallopt(int param, int value);

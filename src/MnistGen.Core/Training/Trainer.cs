@@ -237,6 +237,7 @@ public static class Trainer
             // is collected here, once, rather than whenever the GC decides: memory stays flat across epochs.
             GC.Collect();
             GC.WaitForPendingFinalizers();
+            TorchRuntime.ReleaseFreedMemory();
             callbacks.OnEpoch?.Invoke(report, run);
         }
         return run;
