@@ -9,7 +9,7 @@ internal static class TestSpecs
 {
     public static readonly string[] Ids = ["mlp", "cnn-3x3", "cnn-5x5"];
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot { get; } = MnistGen.Tests.Shared.TestRepository.Root;
 
     public static string SpecsDirectory => Path.Combine(RepoRoot, "specs");
 
@@ -49,13 +49,4 @@ internal static class TestSpecs
           batch_size: 32
           epochs: 2
         """;
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MnistGen.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("MnistGen.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -25,17 +25,17 @@ public sealed class AddSpecTests : IDisposable
         var specs = Path.Combine(_scratch, "specs");
         Directory.CreateDirectory(Path.GetDirectoryName(project)!);
         Directory.CreateDirectory(specs);
-        File.Copy(Path.Combine(Repo.Root, "src", "MnistGen.Models", "MnistGen.Models.csproj"), project);
+        File.Copy(Path.Combine(MnistGen.Tests.Shared.TestRepository.Root, "src", "MnistGen.Models", "MnistGen.Models.csproj"), project);
         // The same build settings as the repository (warnings as errors, central package versions, ...).
         foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
         {
-            File.Copy(Path.Combine(Repo.Root, file), Path.Combine(_scratch, file));
+            File.Copy(Path.Combine(MnistGen.Tests.Shared.TestRepository.Root, file), Path.Combine(_scratch, file));
         }
         Directory.CreateDirectory(Path.Combine(_scratch, "build"));
-        foreach (var file in Directory.GetFiles(Path.Combine(Repo.Root, "build"))) File.Copy(file, Path.Combine(_scratch, "build", Path.GetFileName(file)));
-        File.Copy(Path.Combine(Repo.Root, "specs", "mlp.yaml"), Path.Combine(specs, "mlp.yaml"));
+        foreach (var file in Directory.GetFiles(Path.Combine(MnistGen.Tests.Shared.TestRepository.Root, "build"))) File.Copy(file, Path.Combine(_scratch, "build", Path.GetFileName(file)));
+        File.Copy(Path.Combine(MnistGen.Tests.Shared.TestRepository.Root, "specs", "mlp.yaml"), Path.Combine(specs, "mlp.yaml"));
         var newSpec = Path.Combine(specs, "all-kinds.yaml");
-        File.Copy(Path.Combine(Repo.Root, "tests", "MnistGen.Generators.Tests", "TestData", "all-kinds.yaml"), newSpec);
+        File.Copy(Path.Combine(MnistGen.Tests.Shared.TestRepository.Root, "tests", "MnistGen.Generators.Tests", "TestData", "all-kinds.yaml"), newSpec);
 
         Build(project, restore: true);
         var withSpec = Registry(project);
@@ -89,7 +89,7 @@ public sealed class AddSpecTests : IDisposable
         foreach (var argument in new[]
                  {
                      "build", project, "-nologo", "-v:q", "-nodeReuse:false", "-p:UseSharedCompilation=false",
-                     $"-p:MnistGenRoot={Repo.Root}/", restore ? "-restore" : "--no-restore",
+                     $"-p:MnistGenRoot={MnistGen.Tests.Shared.TestRepository.Root}/", restore ? "-restore" : "--no-restore",
                  })
         {
             start.ArgumentList.Add(argument);

@@ -142,7 +142,7 @@ public class ModelTests
         Assert.Equal((batchSize, epochs, 1, ScheduleKind.None), (spec.Training.BatchSize, spec.Training.Epochs, spec.Training.Seed, spec.Training.Schedule.Kind));
         Assert.Null(spec.Training.Augment);
         Assert.Equal(accuracy, spec.ExpectedAccuracy);
-        Assert.Equal(Sha256(File.ReadAllText(Path.Combine(Repo.Root, path)).ReplaceLineEndings("\n")), spec.SpecHash);
+        Assert.Equal(Sha256(File.ReadAllText(Path.Combine(MnistGen.Tests.Shared.TestRepository.Root, path)).ReplaceLineEndings("\n")), spec.SpecHash);
     }
 
     private static string Sha256(string text) =>

@@ -70,8 +70,12 @@ internal static class EvalCommand
     public static float[] Pixels(Dataset data, int index)
     {
         using var image = data.Test.Images[index].flatten();
-        return [.. image.data<float>().Select(v => Math.Clamp((float)(v * data.Std + data.Mean), 0f, 1f))];
+        return Denormalize(image.data<float>(), data.Mean, data.Std);
     }
+
+    /// <summary>Normalised pixels back to intensities in 0..1, as figures draw them.</summary>
+    public static float[] Denormalize(IEnumerable<float> normalized, double mean, double std) =>
+        [.. normalized.Select(v => Math.Clamp((float)(v * std + mean), 0f, 1f))];
 
     private static int[,] ToArray(ConfusionMatrix m)
     {

@@ -82,7 +82,7 @@ internal static class PredictCommand
             if (!prepared.IsOk) return Cli.Report(terminal.Err, prepared.Errors);
             var prediction = Predictor.Predict(model.Module, prepared.Value);
             if (!prediction.IsOk) return Cli.Report(terminal.Err, prediction.Errors);
-            var shown = prepared.Value.Pixels.Select(v => Math.Clamp((float)(v * info.Std + info.Mean), 0f, 1f)).ToArray();
+            var shown = EvalCommand.Denormalize(prepared.Value.Pixels, info.Mean, info.Std);
             var figure = inputs.Count == 1 ? "prediction.png" : $"prediction-{Path.GetFileNameWithoutExtension(name)}.png";
             Show(terminal, name + (prepared.Value.Inverted ? " (inverted: light background)" : ""), prediction.Value, shown, Path.Combine(directory, figure));
         }

@@ -11,7 +11,7 @@ namespace MnistGen.Core.Tests.Data;
 /// </summary>
 internal static class RealData
 {
-    public static string RepositoryRoot { get; } = FindRoot(AppContext.BaseDirectory);
+    public static string RepositoryRoot => MnistGen.Tests.Shared.TestRepository.Root;
 
     public static string DirectoryOf(DatasetInfo info) =>
         DataDirectory.Resolve(info, null, Environment.GetEnvironmentVariable(DataDirectory.EnvironmentVariable), RepositoryRoot);
@@ -29,13 +29,6 @@ internal static class RealData
         var dataset = DatasetLoader.Load(kind, directory.Value);
         Assert.True(dataset.IsOk, string.Join(" ", dataset.Errors));
         return dataset.Value;
-    }
-
-    private static string FindRoot(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MnistGen.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No MnistGen.sln above {start}; the real-data tests run from inside the repository.");
     }
 }
 
