@@ -185,14 +185,14 @@ internal static class ModelEmitter
             }
             var operand = first ? "input" : "t";
             var call = Call(layer, operand);
-            w.Line(first ? $"var x = {call};" : $"using (var t = x) x = {call};");
-            first = false;
             if (!channelsLast && layer.Kind == "conv2d" && SpatialWorkFollows(model, i))
             {
                 channelsLast = true;
-                w.Line("// channels-last from here on (same logical shape): LibTorch's NHWC pooling is vectorised, its NCHW one is not");
-                w.Line("using (var t = x) x = global::MnistGen.Core.Runtime.TensorLayout.ChannelsLast(t);");
+                w.Line("// output in channels-last (same logical shape), and so is everything after it: see TensorLayout");
+                call = $"global::MnistGen.Core.Runtime.TensorLayout.Conv2dChannelsLast({operand}, this.{layer.Name}, {layer.Stride}, {layer.Padding})";
             }
+            w.Line(first ? $"var x = {call};" : $"using (var t = x) x = {call};");
+            first = false;
         }
         w.Line("return x;");
         w.Close();
