@@ -17,14 +17,18 @@ internal sealed record Options(
     string Data,
     bool Smoke)
 {
-    /// <summary>script-BLAS[-passive]: -passive runs PyTorch with OMP_WAIT_POLICY=PASSIVE, as mnistgen runs LibTorch.</summary>
+    /// <summary>
+    /// script-BLAS[-passive|-spin]: -passive runs PyTorch with OMP_WAIT_POLICY=PASSIVE; -spin adds
+    /// GOMP_SPINCOUNT=TorchRuntime.SpinCount, the OpenMP setting mnistgen runs LibTorch with.
+    /// </summary>
     public static readonly string[] AllBaselines =
-        ["fast-openblas", "fast-openblas-passive", "fast-reference", "tutorial-reference", "tutorial-openblas", "tutorial-openblas-passive"];
+        ["fast-openblas", "fast-openblas-passive", "fast-openblas-spin", "fast-reference", "tutorial-reference", "tutorial-openblas",
+         "tutorial-openblas-passive"];
 
     public static Options Parse(string[] args)
     {
         var o = new Options(["mlp", "cnn-3x3", "cnn-5x5"], [1, 2], 200, 3, 1000, "/usr/bin/python3",
-            ["fast-openblas", "fast-openblas-passive", "fast-reference", "tutorial-reference"], null, Path.Combine("data", "mnist"), false);
+            ["fast-openblas", "fast-openblas-passive", "fast-openblas-spin", "fast-reference", "tutorial-reference"], null, Path.Combine("data", "mnist"), false);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new OptionsException($"{args[i]} needs a value.");
@@ -56,7 +60,7 @@ internal sealed record Options(
             dotnet run -c Release --project benchmarks/MnistGen.Bench -- [options]          side-by-side run, writes benchmarks/results/<date>.md
             dotnet run -c Release --project benchmarks/MnistGen.Bench -- reproduce [options] full tutorial recipes with per-epoch RSS
               --archs mlp,cnn-3x3,cnn-5x5   --threads 1,2   --steps 200 (per timed slice)   --repeats 3
-              --predict-calls 1000   --baselines fast-openblas,fast-openblas-passive,fast-reference,tutorial-reference[,tutorial-openblas[-passive]] | all
+              --predict-calls 1000   --baselines fast-openblas,fast-openblas-passive,fast-openblas-spin,fast-reference,tutorial-reference[,tutorial-openblas[-passive]] | all
               --python /usr/bin/python3   --data data/mnist   --out FILE   --smoke (seconds: mlp, 1 thread, 10 steps)
             """);
         return 0;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using MnistGen.Core.Runtime;
 using MnistGen.Models;
 
 namespace MnistGen.Bench;
@@ -68,12 +69,14 @@ internal static class Orchestrator
     private static JsonObject? Python(Options o, string root, string openblas, string baseline, string arch, int threads, List<string> notes)
     {
         var parts = baseline.Split('-');
-        var (script, blas, passive) = (parts[0], parts[1], parts.Length > 2 && parts[2] == "passive");
+        var (script, blas, wait) = (parts[0], parts[1], parts.Length > 2 ? parts[2] : "");
         Console.Error.WriteLine($"pytorch   {arch} threads={threads} {baseline}");
         var env = new Dictionary<string, string?>();
         if (blas == "openblas") env["LD_LIBRARY_PATH"] = openblas;
-        // The child inherits mnistgen's own PASSIVE setting (made through libc at start-up): set it explicitly either way.
-        env["OMP_WAIT_POLICY"] = passive ? "PASSIVE" : null;
+        // The child inherits mnistgen's own settings (made through libc at start-up): set them explicitly either way.
+        // -passive: threads sleep at once; -spin: as mnistgen runs LibTorch (passive after a short spin).
+        env["OMP_WAIT_POLICY"] = wait is "passive" or "spin" ? "PASSIVE" : null;
+        env["GOMP_SPINCOUNT"] = wait == "spin" ? TorchRuntime.SpinCount.ToString(Inv) : null;
         var record = RunProcess([o.Python, Path.Combine(root, "benchmarks", "pytorch", script + ".py")],
             ["--arch", arch, "--threads", threads.ToString(Inv), "--steps", o.Steps.ToString(Inv), "--repeats", o.Repeats.ToString(Inv),
              "--predict-calls", o.PredictCalls.ToString(Inv), "--data", o.Data], env, out var error);
