@@ -174,10 +174,18 @@ internal static class ModelEmitter
         w.Open($"public override {Tensor} forward({Tensor} input)");
         var first = true;
         var channelsLast = false;
-        for (var i = 0; i < model.Layers.Count; i++)
+        var order = EmissionOrder(model);
+        for (var position = 0; position < order.Count; position++)
         {
+            var i = order[position];
             var layer = model.Layers[i];
-            w.Line($"// {layer.Name} ({layer.DisplayKind}): {Invariant.Shape(layer.InputShape)} -> {Invariant.Shape(layer.OutputShape)}");
+            if (position + 1 < order.Count && order[position + 1] < i)
+                w.Line($"// {layer.Name} before {model.Layers[order[position + 1]].Name}: max-pooling commutes with a monotone activation " +
+                       "(same values, same gradients), which then touches fewer values");
+            var (shownIn, shownOut) = position > 0 && order[position - 1] > i
+                ? (model.Layers[order[position - 1]].OutputShape, model.Layers[order[position - 1]].OutputShape)
+                : (layer.InputShape, layer.OutputShape);
+            w.Line($"// {layer.Name} ({layer.DisplayKind}): {Invariant.Shape(shownIn)} -> {Invariant.Shape(shownOut)}");
             if (layer.InPlace && !first)
             {
                 w.Line(layer.Kind == "leaky_relu" ? $"x.leaky_relu_(this.{SlopeField(layer)});" : "x.relu_();");
@@ -196,6 +204,29 @@ internal static class ModelEmitter
         }
         w.Line("return x;");
         w.Close();
+    }
+
+    /// <summary>
+    /// The order the forward pass runs the layers in: the spec's, except that a ReLU or leaky ReLU directly
+    /// followed by max-pooling runs after it. max(relu(x)) = relu(max(x)) for any monotone non-decreasing
+    /// activation, in values and in gradients (the gradient is zero wherever the activation's is), so the
+    /// network computes the same numbers while the activation and its backward see 4x fewer values
+    /// (-7% per cnn-3x3 training step here). Not for average pooling, which does not commute.
+    /// </summary>
+    private static List<int> EmissionOrder(SpecModel model)
+    {
+        var order = Enumerable.Range(0, model.Layers.Count).ToList();
+        for (var i = 0; i + 1 < order.Count; i++)
+        {
+            var activation = model.Layers[order[i]];
+            var monotone = activation.Kind == "relu" || (activation.Kind == "leaky_relu" && activation.Rate >= 0);
+            if (monotone && model.Layers[order[i + 1]].Kind == "max_pool2d")
+            {
+                (order[i], order[i + 1]) = (order[i + 1], order[i]);
+                i++;
+            }
+        }
+        return order;
     }
 
     /// <summary>Pooling or another convolution after layer <paramref name="index"/>: the work channels-last speeds up.</summary>
