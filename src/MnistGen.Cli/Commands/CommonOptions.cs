@@ -18,7 +18,7 @@ internal static class CommonOptions
 
     public static Option<int> Threads() => new("--threads")
     {
-        Description = "LibTorch intra-op threads. 0 (default) chooses: one for a small model such as the MLP, where waking a second thread costs more than it saves; every core otherwise.",
+        Description = "LibTorch intra-op threads. 0 (default) chooses: one for a tiny model, where waking a second thread costs more than it saves; every core otherwise.",
         DefaultValueFactory = _ => 0,
         HelpName = "N",
     };
