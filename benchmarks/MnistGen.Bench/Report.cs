@@ -17,12 +17,12 @@ internal static class Report
         md.AppendLine();
         md.AppendLine(Inv, $"- Machine: {Machine.Cpu()}, {Environment.ProcessorCount} cores, {Machine.MemoryGb():0} GiB; {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; load average at the end {Machine.Load()}.");
         md.AppendLine(Inv, $"- MnistGen: .NET {Environment.Version}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} (LibTorch 2.10 CPU), OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"} and GOMP_SPINCOUNT={Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") ?? "(unset)"} set by mnistgen.");
-        if (py is not null) md.AppendLine(Inv, $"- PyTorch: {py["torch_version"]} from Debian, Python {py["python_version"]}; (a) `tutorial` = the tutorial's recipe (torchvision MNIST + DataLoader), (b) `fast` = preloaded tensors, randperm batches, no per-step sync; `-reference` = Debian's reference BLAS, `-openblas` = OpenBLAS loaded per process.");
+        if (py is not null) md.AppendLine(Inv, $"- PyTorch: {py["torch_version"]} from Debian, Python {py["python_version"]}; (a) `tutorial` = the tutorial's recipe (torchvision MNIST + DataLoader), (b) `fast` = preloaded tensors, randperm batches, no per-step sync; `-reference` = Debian's reference BLAS, `-openblas` = OpenBLAS loaded per process; `-passive` = OMP_WAIT_POLICY=PASSIVE, `-spin` = that and GOMP_SPINCOUNT as mnistgen sets it.");
         md.AppendLine(Inv, $"- Training: {o.Steps} steps per timed slice, median of {o.Repeats} slices after one warm-up slice, scaled to an epoch of 60,000 images; each side and thread count in its own process, alternating order; threads = intra-op threads.");
-        md.AppendLine(Inv, $"- Compute floor = forward MACs x 3 (forward + backward) x 2 flops x 60,000 / the GEMM peak measured in this run at the same thread count.");
+        md.AppendLine(Inv, $"- Compute floor = forward MACs x 3 (forward + backward) x 2 flops x 60,000 / the compute peak measured in this run at the same thread count.");
         md.AppendLine();
 
-        md.AppendLine("## Compute peak (best of a 2048x2048 float32 GEMM and a 1x1 convolution, measured in this run)");
+        md.AppendLine("## Compute peak (best of a 2048x2048 float32 GEMM, a 1x1 convolution and a 5x5 channels-last convolution, measured in this run, at the start and at the end)");
         md.AppendLine();
         md.AppendLine("| threads | GFLOP/s |");
         md.AppendLine("|---:|---:|");
