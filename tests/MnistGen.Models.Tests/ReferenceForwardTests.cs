@@ -44,4 +44,23 @@ public class ReferenceForwardTests
         foreach (var (name, parameter) in p)
             Assert.True(allclose(parameter.grad!, generatedGrads[name], rtol: 1e-3, atol: 1e-6), $"{id}: gradient of {name} differs");
     }
+
+    [Theory]
+    [InlineData("mlp")]
+    [InlineData("cnn-3x3")]
+    [InlineData("cnn-5x5")]
+    public void Scores_are_the_forward_pass_before_its_final_log_softmax(string id)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        using var model = Architectures.Find(id).Value.Create();
+        model.eval();
+        var scored = Assert.IsAssignableFrom<MnistGen.Core.Evaluation.IClassScores>(model);
+        var images = randn(4, 1, 28, 28);
+        using var _ = no_grad();
+        var forward = model.forward(images);
+        var scores = scored.Scores(images);
+        Assert.False(allclose(scores, forward), "scores are not yet normalised");
+        Assert.True(allclose(scores.log_softmax(1), forward, rtol: 1e-5, atol: 1e-6));
+    }
 }

@@ -18,7 +18,7 @@ internal static class Names
     /// </summary>
     public static readonly ImmutableHashSet<string> ReservedMemberNames = ImmutableHashSet.Create(System.StringComparer.Ordinal,
         // generated
-        "Spec",
+        "Spec", "Scores",
         // TorchSharp.torch.nn.Module / Module<T, TResult> (0.107), instance and static
         "_deviceIndex", "_deviceType", "_internal_buffers", "_internal_params", "_internal_submodules",
         "_named_buffers", "_named_parameters", "_parameters", "_to", "_toEpilog", "add_module", "apply", "bfloat16",

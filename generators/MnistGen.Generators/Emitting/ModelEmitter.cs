@@ -25,7 +25,8 @@ internal static class ModelEmitter
         w.Open("namespace MnistGen.Models");
         WriteDocComment(w, model);
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"MnistGen.Generators\", \"1.0.0\")]");
-        w.Open($"public sealed partial class {model.ClassName} : global::TorchSharp.torch.nn.Module<{Tensor}, {Tensor}>");
+        w.Open($"public sealed partial class {model.ClassName} : global::TorchSharp.torch.nn.Module<{Tensor}, {Tensor}>" +
+               (HasScores(model) ? ", global::MnistGen.Core.Evaluation.IClassScores" : ""));
         WriteSpec(w, model);
         WriteFields(w, model);
         WriteConstructor(w, model);
@@ -165,16 +166,46 @@ internal static class ModelEmitter
     private static void WriteForward(CodeWriter w, SpecModel model)
     {
         var input = model.InputShape;
-        var output = model.Layers[model.Layers.Count - 1].OutputShape;
+        var last = model.Layers[model.Layers.Count - 1];
+        var output = last.OutputShape;
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// {Batch(input)} -> {Batch(output)}. Each intermediate tensor is disposed as soon as the next exists");
         w.Line("/// (autograd keeps what backward needs); the result is a fresh tensor owned by the caller.");
         w.Line("/// </summary>");
         w.Open($"public override {Tensor} forward({Tensor} input)");
+        if (HasScores(model))
+        {
+            w.Line("var x = this.Scores(input);");
+            w.Line($"// {last.Name} ({last.DisplayKind}): {Invariant.Shape(last.InputShape)} -> {Invariant.Shape(last.OutputShape)}");
+            w.Line($"using (var t = x) x = {Call(last, "t")};");
+            w.Line("return x;");
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line($"/// {Batch(input)} -> {Batch(output)}: the class scores before the final {last.Kind}, which softmax turns into the");
+            w.Line("/// same probabilities one op sooner (Predictor uses it for single-image latency).");
+            w.Line("/// </summary>");
+            w.Open($"public {Tensor} Scores({Tensor} input)");
+            WriteLayers(w, model, model.Layers.Count - 1);
+        }
+        else
+        {
+            WriteLayers(w, model, model.Layers.Count);
+        }
+        w.Close();
+    }
+
+    /// <summary>A final log_softmax or softmax after at least one other layer: the module also gets Scores.</summary>
+    internal static bool HasScores(SpecModel model) =>
+        model.Layers.Count > 1 && model.Layers[model.Layers.Count - 1].Kind is "log_softmax" or "softmax";
+
+    /// <summary>The body running the first <paramref name="count"/> layers on <c>input</c> and returning x.</summary>
+    private static void WriteLayers(CodeWriter w, SpecModel model, int count)
+    {
         var first = true;
         var channelsLast = false;
-        var order = EmissionOrder(model);
+        var order = EmissionOrder(model).Where(i => i < count).ToList();
         for (var position = 0; position < order.Count; position++)
         {
             var i = order[position];
@@ -203,7 +234,6 @@ internal static class ModelEmitter
             first = false;
         }
         w.Line("return x;");
-        w.Close();
     }
 
     /// <summary>

@@ -44,7 +44,8 @@ public static class Predictor
 
     /// <summary>
     /// Kept lean, because single-image latency is the forward pass plus whatever surrounds it: one shape read,
-    /// the forward pass, one read of the output's bytes. The softmax over the few classes is done here in
+    /// the forward pass (without its final log_softmax when the module offers <see cref="IClassScores"/>), one
+    /// read of the output's bytes. The softmax over the few classes is done here in
     /// managed code rather than as one more LibTorch op (-2 to -3 us a call, an eighth of the MLP's latency).
     /// </summary>
     private static Result<ImmutableArray<Prediction>> Run(nn.Module<Tensor, Tensor> module, Tensor images, long[] shape)
@@ -59,7 +60,7 @@ public static class Predictor
             // inference_mode: like no_grad, and also skips version-counter and view tracking (cheaper per op).
             using var inference = inference_mode(true);
             var x = shape.Length switch { 2 => images.reshape(1, 1, shape[0], shape[1]), 3 => images.unsqueeze(0), _ => images };
-            var output = module.forward(x);
+            var output = module is IClassScores scored ? scored.Scores(x) : module.forward(x);
             if (output.device_type != TorchSharp.DeviceType.CPU) output = output.cpu();
             var outputShape = output.shape;
             if (outputShape.Length != 2)
