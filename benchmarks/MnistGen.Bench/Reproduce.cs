@@ -20,7 +20,7 @@ internal static class Reproduce
         var md = new StringBuilder();
         md.AppendLine(Inv, $"# Reproduction of the tutorial, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine();
-        md.AppendLine(Inv, $"{Machine.Cpu()}, {Environment.ProcessorCount} cores; threads: {(o.Threads.Length == 1 ? o.Threads[0].ToString(Inv) : "automatic (1 for the MLP, 2 for the CNNs)")}; one process for all three, so peak RSS is the process's high-water mark so far; runs written to runs/.");
+        md.AppendLine(Inv, $"{Machine.Cpu()}, {Environment.ProcessorCount} cores; threads: {(o.Threads.Length == 1 ? o.Threads[0].ToString(Inv) : "automatic (every core, the per-spec choice is in brackets)")}; one process for all three, so peak RSS is the process's high-water mark so far; runs written to runs/.");
         md.AppendLine();
         md.AppendLine("| spec | epochs | final test accuracy | best (epoch) | tutorial | wall time | s / epoch | peak RSS | RSS growth after epoch 2 |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
