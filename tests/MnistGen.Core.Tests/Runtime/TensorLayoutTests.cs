@@ -6,20 +6,20 @@ namespace MnistGen.Core.Tests.Runtime;
 public class TensorLayoutTests
 {
     [Theory]
-    [InlineData(1, 5, 1, 0)]   // MNIST's first convolution: the weight is viewed with NHWC strides
-    [InlineData(3, 3, 1, 1)]   // several input channels: the input is copied to NHWC
-    [InlineData(1, 3, 2, 1)]
-    public void First_convolution_in_channels_last_matches_the_plain_one_in_values_and_gradients(int channels, int kernel, int stride, int padding)
+    [InlineData(1, 5, 1, 0, true)]   // MNIST's first convolution: the weight is viewed with NHWC strides
+    [InlineData(3, 3, 1, 1, true)]   // several input channels: the input is copied to NHWC
+    [InlineData(1, 3, 2, 1, false)]  // strided, padded, no bias
+    public void First_convolution_in_channels_last_matches_the_plain_one_in_values_and_gradients(int channels, int kernel, int stride, int padding, bool bias)
     {
         using var scope = NewDisposeScope();
         manual_seed(7);
-        using var conv = nn.Conv2d(channels, 8, kernel, stride, padding, bias: true);
+        using var conv = nn.Conv2d(channels, 8, kernel, stride, padding, bias: bias);
         var input = randn(4, channels, 12, 12);
 
         var plain = conv.forward(input);
         plain.square().sum().backward();
         var plainWeightGrad = conv.weight!.grad!.clone();
-        var plainBiasGrad = conv.bias!.grad!.clone();
+        var plainBiasGrad = conv.bias?.grad!.clone();
         conv.zero_grad();
 
         var nhwc = TensorLayout.Conv2dChannelsLast(input, conv, stride, padding);
@@ -30,7 +30,8 @@ public class TensorLayoutTests
         Assert.Equal(new[] { h * w * c, 1, w * c, c }, nhwc.stride());
         Assert.True(allclose(plain, nhwc, rtol: 1e-5, atol: 1e-5));
         Assert.True(allclose(plainWeightGrad, conv.weight!.grad!, rtol: 1e-4, atol: 1e-4));
-        Assert.True(allclose(plainBiasGrad, conv.bias!.grad!, rtol: 1e-4, atol: 1e-4));
+        if (bias) Assert.True(allclose(plainBiasGrad!, conv.bias!.grad!, rtol: 1e-4, atol: 1e-4));
+        else Assert.Null(conv.bias);
         Assert.True(conv.weight!.is_contiguous(), "the parameter itself stays NCHW-contiguous, so checkpoints are unchanged");
     }
 
