@@ -197,7 +197,7 @@ internal static class ModelEmitter
     }
 
     /// <summary>A final log_softmax or softmax after at least one other layer: the module also gets Scores.</summary>
-    internal static bool HasScores(SpecModel model) =>
+    private static bool HasScores(SpecModel model) =>
         model.Layers.Count > 1 && model.Layers[model.Layers.Count - 1].Kind is "log_softmax" or "softmax";
 
     /// <summary>The body running the first <paramref name="count"/> layers on <c>input</c> and returning x.</summary>
