@@ -55,3 +55,35 @@ public class EmitterTests
         Assert.Equal(ModelEmitter.Emit(model), ModelEmitter.Emit(model with { }));
     }
 }
+
+public class EmissionOrderTests
+{
+    private static string Forward(string layers)
+    {
+        var yaml = "name: Order\ninput: [1, 28, 28]\nlayers:\n" + layers + "training: { loss: cross_entropy, optimizer: adam }\n";
+        var model = TestSpecs.Compile(new Parsing.SpecFile("/x/specs/order.yaml", yaml)).Model!;
+        var source = ModelEmitter.Emit(model).Source;
+        return source.Substring(source.IndexOf("public override", System.StringComparison.Ordinal)); // the forward pass, not the doc summary
+    }
+
+    [Theory]
+    [InlineData("relu", true)]
+    [InlineData("leaky_relu: 0.1", true)]
+    [InlineData("gelu", false)]               // not monotone: max-pooling does not commute with it
+    public void A_monotone_activation_runs_after_the_max_pool_that_follows_it(string activation, bool swapped)
+    {
+        var source = Forward($"  - conv2d: {{ out: 4, kernel: 3 }}\n  - {activation}\n  - max_pool2d: 2\n  - flatten\n  - linear: 10\n");
+        var pool = source.IndexOf("max_pool2d(t, 2, 2)", System.StringComparison.Ordinal);
+        var kind = activation.Split(':')[0];
+        var act = source.IndexOf($"// {kind}_1 ({kind})", System.StringComparison.Ordinal);
+        Assert.True(pool > 0 && act > 0, source);
+        Assert.Equal(swapped, act > pool);
+    }
+
+    [Fact]
+    public void Average_pooling_keeps_the_spec_order()
+    {
+        var source = Forward("  - conv2d: { out: 4, kernel: 3 }\n  - relu\n  - avg_pool2d: 2\n  - flatten\n  - linear: 10\n");
+        Assert.True(source.IndexOf("// relu_1 (relu)", System.StringComparison.Ordinal) < source.IndexOf("avg_pool2d(t, 2, 2)", System.StringComparison.Ordinal));
+    }
+}

@@ -248,9 +248,8 @@ internal static class ModelEmitter
         var order = Enumerable.Range(0, model.Layers.Count).ToList();
         for (var i = 0; i + 1 < order.Count; i++)
         {
-            var activation = model.Layers[order[i]];
-            var monotone = activation.Kind == "relu" || (activation.Kind == "leaky_relu" && activation.Rate >= 0);
-            if (monotone && model.Layers[order[i + 1]].Kind == "max_pool2d")
+            // leaky_relu's slope is non-negative (the language refuses others), so both are monotone.
+            if (model.Layers[order[i]].Kind is "relu" or "leaky_relu" && model.Layers[order[i + 1]].Kind == "max_pool2d")
             {
                 (order[i], order[i + 1]) = (order[i + 1], order[i]);
                 i++;
