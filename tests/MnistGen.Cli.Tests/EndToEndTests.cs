@@ -147,6 +147,24 @@ public sealed class EndToEndTests(TrainedMlpFixture trained) : IClassFixture<Tra
     }
 
     [Fact]
+    public void A_corrupt_file_in_the_data_directory_is_never_trained_on_and_is_named()
+    {
+        var data = Path.Combine(_scratch, "mnist");
+        Directory.CreateDirectory(data);
+        foreach (var file in Directory.GetFiles(Repository.MnistDirectory)) File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
+        var images = Path.Combine(data, "train-images-idx3-ubyte");
+        using (var stream = new FileStream(images, FileMode.Open)) { stream.Position = 5000; stream.WriteByte(0xFF); stream.WriteByte(0x00); }
+        var before = Snapshot(data);
+
+        var outcome = CliRunner.Run("train", "mlp", "--epochs", "1", "--data", data, "--out", _scratch);
+
+        AssertBadInput(outcome, $"{images} is there but is not MNIST's train-images-idx3-ubyte");
+        Assert.Contains("move it away", outcome.Err);
+        Assert.Equal(before, Snapshot(data));
+        Assert.False(Directory.Exists(Path.Combine(_scratch, "mlp")));
+    }
+
+    [Fact]
     public async Task Missing_data_without_npm_explains_how_to_get_the_files_exit_2()
     {
         var empty = Path.Combine(_scratch, "mnist");
