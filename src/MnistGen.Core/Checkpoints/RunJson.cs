@@ -3,11 +3,16 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MnistGen.Core.Functional;
+using MnistGen.Core.Specs;
 using MnistGen.Core.Training;
 
 namespace MnistGen.Core.Checkpoints;
 
-/// <summary>run.json: the <see cref="TrainingRun"/> record as JSON (camelCase, enums as snake_case strings, invariant numbers).</summary>
+/// <summary>
+/// run.json: the <see cref="TrainingRun"/> record as JSON (camelCase, enums as snake_case strings, invariant numbers).
+/// The data set and the optimizer are written with the spec's names (<c>fashion-mnist</c>, <c>adamw</c>); records
+/// written before that (<c>fashion_mnist</c>, <c>adam_w</c>) still read.
+/// </summary>
 public static class RunJson
 {
     public static JsonSerializerOptions Options { get; } = new()
@@ -16,7 +21,13 @@ public static class RunJson
         WriteIndented = true,
         // A diverged run has NaN losses; keep them readable rather than failing to save.
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+        // The specific converters come first: System.Text.Json uses the first that can convert a type.
+        Converters =
+        {
+            new WireNameConverter<DatasetKind>(WireNames.Of, WireNames.TryParse),
+            new WireNameConverter<OptimizerKind>(WireNames.Of, WireNames.TryParse),
+            new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false),
+        },
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
     };
@@ -68,6 +79,21 @@ public static class RunJson
         var text = message.Split('\n')[0].Trim();
         var cut = text.IndexOf(". ", StringComparison.Ordinal);
         return (cut > 0 ? text[..(cut + 1)] : text).TrimEnd('.') + ".";
+    }
+
+    internal delegate bool TryParse<T>(string? name, out T value);
+
+    /// <summary>An enum as its wire name (<see cref="WireNames"/>); an unknown name is a JsonException, so a clear error.</summary>
+    private sealed class WireNameConverter<T>(Func<T, string> write, TryParse<T> read) : JsonConverter<T> where T : struct, Enum
+    {
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String) throw new JsonException($"Expected a {typeof(T).Name} name (a string).");
+            var name = reader.GetString();
+            return read(name, out var value) ? value : throw new JsonException($"'{name}' is not a known {typeof(T).Name} name.");
+        }
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(write(value));
     }
 
     internal static byte[] Utf8(TrainingRun run) => Encoding.UTF8.GetBytes(Serialize(run) + "\n");

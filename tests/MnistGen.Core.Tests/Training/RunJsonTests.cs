@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Specs;
 using MnistGen.Core.Training;
@@ -20,7 +22,7 @@ public class RunJsonTests
     {
         var run = Sample(new EpochReport(1, double.NaN, 0.25, 0.5, 1e-4, 12.5));
         var json = RunJson.Serialize(run);
-        Assert.Contains("\"dataset\": \"fashion_mnist\"", json);
+        Assert.Contains("\"dataset\": \"fashion-mnist\"", json);
         Assert.Contains("\"kind\": \"adam\"", json);
         Assert.Contains("\"trainLoss\": \"NaN\"", json);
         Assert.Contains("\"learningRate\": 0.0001", json);
@@ -32,6 +34,49 @@ public class RunJsonTests
         Assert.Equal(run.Checkpoint, back.Checkpoint);
         Assert.Equal(run.History.ToArray(), back.History.ToArray());
         Assert.Equal(run.StartedUtc, back.StartedUtc);
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd, "sgd")]
+    [InlineData(OptimizerKind.Adam, "adam")]
+    [InlineData(OptimizerKind.AdamW, "adamw")]
+    public void The_data_set_and_the_optimizer_are_written_as_the_spec_writes_them(OptimizerKind kind, string name)
+    {
+        var run = Sample() with { Config = Sample().Config with { Optimizer = new OptimizerConfig(kind, 0.01) } };
+        var json = RunJson.Serialize(run);
+        Assert.Contains("\"dataset\": \"fashion-mnist\"", json);
+        Assert.Contains($"\"kind\": \"{name}\"", json);
+        Assert.Equal(run.Config, RunJson.Parse(json, "run.json").Value.Config);
+    }
+
+    [Fact]
+    public void A_run_json_written_with_the_old_spellings_still_reads()
+    {
+        // Before the names were shared, run.json had JSON's snake_case of the enum members.
+        var json = RunJson.Serialize(Sample(new EpochReport(1, 0.5, 0.25, 0.9, 1e-4, 12.5)) with
+            {
+                Config = Sample().Config with { Optimizer = new OptimizerConfig(OptimizerKind.AdamW, 0.001, WeightDecay: 0.01) },
+            })
+            .Replace("\"fashion-mnist\"", "\"fashion_mnist\"", StringComparison.Ordinal)
+            .Replace("\"adamw\"", "\"adam_w\"", StringComparison.Ordinal);
+        // Those are the spellings the old writer (enums as snake_case names) produced.
+        var oldWriter = new JsonSerializerOptions { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) } };
+        Assert.Contains($"\"dataset\": {JsonSerializer.Serialize(DatasetKind.FashionMnist, oldWriter)}", json);
+        Assert.Contains($"\"kind\": {JsonSerializer.Serialize(OptimizerKind.AdamW, oldWriter)}", json);
+
+        var back = RunJson.Parse(json, "run.json").Value;
+        Assert.Equal(DatasetKind.FashionMnist, back.Config.Dataset);
+        Assert.Equal(OptimizerKind.AdamW, back.Config.Optimizer.Kind);
+        Assert.Contains("\"dataset\": \"fashion-mnist\"", RunJson.Serialize(back)); // written back in the new spelling
+    }
+
+    [Fact]
+    public void An_unknown_data_set_name_in_run_json_is_one_sentence_naming_the_file()
+    {
+        var json = RunJson.Serialize(Sample()).Replace("\"fashion-mnist\"", "\"cifar\"", StringComparison.Ordinal);
+        var error = Assert.Single(RunJson.Parse(json, "/runs/a/run.json").Errors);
+        Assert.StartsWith("/runs/a/run.json is not a valid run record", error.Message);
+        Assert.DoesNotContain("\n", error.Message);
     }
 
     [Theory]
