@@ -126,11 +126,11 @@ public static class RunStore
     {
         var where = run.Directory ?? "the run";
         if (!string.Equals(run.SpecId, spec.Id, StringComparison.OrdinalIgnoreCase))
-            return new Error($"{where} was trained with architecture '{run.SpecId}' ({run.SpecName}), not '{spec.Id}' ({spec.Name}).");
+            return new Error($"{where} was trained with architecture '{run.SpecId}' ({run.SpecName}), not '{spec.Id}' ({spec.Name}).", Code: ErrorCode.SpecMismatch);
         if (!string.Equals(run.SpecHash, spec.SpecHash, StringComparison.OrdinalIgnoreCase))
             return new Error(
                 $"{where} was trained with another version of {spec.SourcePath} (spec hash {Short(run.SpecHash)}, the current spec is {Short(spec.SpecHash)}); " +
-                "train it again, or build with the spec version it was trained with.");
+                "train it again, or build with the spec version it was trained with.", Code: ErrorCode.SpecMismatch);
         return run;
     }
 

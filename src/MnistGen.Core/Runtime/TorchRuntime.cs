@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using MnistGen.Core.Functional;
 using TorchSharp;
@@ -50,7 +51,7 @@ public static class TorchRuntime
         if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { Length: > 0 }) return;
         SetNative("OMP_WAIT_POLICY", "PASSIVE");
         if (Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is not { Length: > 0 })
-            SetNative("GOMP_SPINCOUNT", SpinCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            SetNative("GOMP_SPINCOUNT", SpinCount.ToString(CultureInfo.InvariantCulture));
     }
 
     private static void SetNative(string name, string value)
@@ -83,19 +84,41 @@ public static class TorchRuntime
     /// <summary>Sets the wait policy, loads LibTorch and sets the intra-op thread count (0 = LibTorch's default).</summary>
     public static Result<int> Initialize(int threads = 0)
     {
-        if (threads < 0) return new Error($"--threads must be 0 (automatic) or a positive number, not {threads}.");
-        PrepareProcess();
-        try
+        if (threads < 0)
+            return new Error(string.Create(CultureInfo.InvariantCulture, $"--threads must be 0 (automatic) or a positive number, not {threads}."), Code: ErrorCode.InvalidOption);
+        return Loaded(() =>
         {
             if (threads > 0) torch.set_num_threads(threads);
             return torch.get_num_threads();
+        });
+    }
+
+    /// <summary>
+    /// What training decides from before its plan: loads LibTorch (after the wait policy) and probes CUDA, once.
+    /// The thread count is the plan's, set afterwards with <see cref="SetThreads"/>.
+    /// </summary>
+    public static Result<RuntimeFacts> Start() => Loaded(() => new RuntimeFacts(CudaAvailable: torch.cuda.is_available()));
+
+    /// <summary>Sets LibTorch's intra-op thread count (0 keeps it) and returns the count in force; LibTorch must be started.</summary>
+    public static int SetThreads(int threads)
+    {
+        if (threads > 0) torch.set_num_threads(threads);
+        return torch.get_num_threads();
+    }
+
+    private static Result<T> Loaded<T>(Func<T> firstTorchCall)
+    {
+        PrepareProcess();
+        try
+        {
+            return firstTorchCall();
         }
         catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException or BadImageFormatException)
         {
             return new Error(
                 "Could not load the LibTorch native libraries (" + FirstLine(Innermost(e).Message) + "); check that the " +
                 "libtorch-cpu package restored and that libLibTorchSharp.so loads (ldd on it shows what is missing; see README, Troubleshooting).",
-                ErrorKind.Failure);
+                ErrorKind.Failure, ErrorCode.RuntimeUnavailable);
         }
     }
 
@@ -127,3 +150,6 @@ public static class TorchRuntime
         internal static extern int mallopt(int param, int value);
     }
 }
+
+/// <summary>What the started LibTorch reports about the machine.</summary>
+public sealed record RuntimeFacts(bool CudaAvailable);

@@ -19,7 +19,7 @@ public static class DeviceSelection
             "auto" or "" => DeviceRequest.Auto,
             "cpu" => DeviceRequest.Cpu,
             "cuda" or "gpu" => DeviceRequest.Cuda,
-            var other => new Error($"--device must be auto, cpu or cuda, not '{other}'."),
+            var other => new Error($"--device must be auto, cpu or cuda, not '{other}'.", Code: ErrorCode.InvalidOption),
         };
 
     public static Result<DeviceDecision> Choose(DeviceRequest requested, bool cudaAvailable) =>
@@ -28,7 +28,8 @@ public static class DeviceSelection
             DeviceRequest.Cpu => new DeviceDecision(DeviceType.CPU),
             DeviceRequest.Cuda when cudaAvailable => new DeviceDecision(DeviceType.CUDA),
             DeviceRequest.Cuda => new Error(
-                "--device cuda was requested but CUDA is not available on this machine (this build uses the CPU LibTorch); use --device cpu or auto."),
+                "--device cuda was requested but CUDA is not available on this machine (this build uses the CPU LibTorch); use --device cpu or auto.",
+                Code: ErrorCode.DeviceUnavailable),
             _ when cudaAvailable => new DeviceDecision(DeviceType.CUDA),
             _ => new DeviceDecision(DeviceType.CPU, "CUDA is not available; training on the CPU."),
         };

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -23,45 +22,71 @@ namespace MnistGen.Core.Training;
 /// </summary>
 public static class Trainer
 {
+    /// <summary>
+    /// Gathers what the plan needs, each once (run.json of the run to resume, LibTorch started and CUDA probed),
+    /// plans, sets the plan's threads and trains. For callers that hold a spec and its data (tests, benchmarks);
+    /// the command line gathers the same facts itself and calls <see cref="Train(TrainingPlan, Dataset, TrainingCallbacks?, CancellationToken, TimeProvider?)"/>.
+    /// </summary>
     public static Result<TrainingRun> Train(
         ArchitectureSpec spec, Dataset data, RunOptions options,
         TrainingCallbacks? callbacks = null, CancellationToken cancellationToken = default)
     {
-        callbacks ??= TrainingCallbacks.None;
-        var plan = Plan(spec, data, options);
-        if (!plan.IsOk) return Result<TrainingRun>.Fail(plan.Errors);
-        var (config, previous, device) = plan.Value;
-
-        var notices = ImmutableArray.CreateBuilder<string>();
-        void Notice(string message) { notices.Add(message); callbacks.OnNotice?.Invoke(message); }
-        if (device.Notice is { } deviceNotice) Notice(deviceNotice);
-
-        if (previous is { } done && done.EpochsCompleted >= config.Epochs)
+        TrainingRun? previous = null;
+        if (options.Resume is { } resumeDir)
         {
-            Notice(string.Create(CultureInfo.InvariantCulture, $"{done.Directory} already completed all {config.Epochs} epochs; nothing to train."));
-            return done with { Notices = notices.ToImmutable() };
+            var read = RunStore.ReadRun(resumeDir);
+            if (!read.IsOk) return read;
+            previous = read.Value;
         }
+        var runtime = TorchRuntime.Start();
+        if (!runtime.IsOk) return Result<TrainingRun>.Fail(runtime.Errors);
+        var plan = TrainingPlanner.Plan(spec, options, previous, runtime.Value.CudaAvailable, System.Environment.ProcessorCount);
+        if (!plan.IsOk)
+        {
+            // The data is checked too, so that every error is reported at once.
+            var dataset = previous?.Config.Dataset ?? spec.Training.Dataset;
+            return Result<TrainingRun>.Fail(plan.Errors.Concat(TrainingPlanner.CheckData(spec, dataset, DataShape.Of(data))));
+        }
+        TorchRuntime.SetThreads(plan.Value.Threads);
+        return Train(plan.Value, data, callbacks, cancellationToken);
+    }
 
-        var now = DateTimeOffset.UtcNow;
+    /// <summary>
+    /// Carries out a plan: checks the data against it, then trains from its first epoch, checkpointing after
+    /// every epoch. LibTorch must be started with the plan's threads. <paramref name="clock"/> stamps the run
+    /// (start and update times, the run directory's name) and times the epochs; the system clock by default.
+    /// </summary>
+    public static Result<TrainingRun> Train(
+        TrainingPlan plan, Dataset data,
+        TrainingCallbacks? callbacks = null, CancellationToken cancellationToken = default, TimeProvider? clock = null)
+    {
+        callbacks ??= TrainingCallbacks.None;
+        clock ??= TimeProvider.System;
+        var (spec, config, options, previous) = (plan.Spec, plan.Config, plan.Options, plan.Previous);
+        var dataErrors = TrainingPlanner.CheckData(spec, config.Dataset, DataShape.Of(data)).ToList();
+        if (dataErrors.Count > 0) return Result<TrainingRun>.Fail(dataErrors);
+
+        foreach (var notice in plan.Notices) callbacks.OnNotice?.Invoke(notice);
+        if (plan.NothingToTrain) return previous! with { Notices = plan.Notices };
+
+        var now = clock.GetUtcNow();
         string? directory = previous?.Directory;
         if (directory is null && options.Persist)
         {
-            var created = RunStore.CreateRunDirectory(options.OutRoot, spec.Id, now.LocalDateTime);
+            var created = RunStore.CreateRunDirectory(options.OutRoot, spec.Id, clock.GetLocalNow().DateTime);
             if (!created.IsOk) return Result<TrainingRun>.Fail(created.Errors);
             directory = created.Value;
         }
-        var environment = Environment(device);
+        var environment = Environment(plan.Device);
         var run = previous is null
             ? new TrainingRun(TrainingRun.CurrentFormat, spec.Id, spec.Name, spec.SpecHash, spec.SourcePath, spec.ExpectedAccuracy,
                 config, options with { Resume = null }, [], RunStatus.Running, environment, now, now, Checkpoint: null) { Directory = directory }
             : previous with { Status = RunStatus.Running, Environment = environment, UpdatedUtc = now };
-        if (previous is not null)
-            Notice(string.Create(CultureInfo.InvariantCulture, $"Resuming {directory} after epoch {previous.EpochsCompleted} of {config.Epochs}."));
 
         try
         {
-            var result = Run(spec, data, options, config, run, device.Device, callbacks, cancellationToken);
-            return result.Map(r => r with { Notices = notices.ToImmutable() });
+            var result = Run(spec, data, options, config, run, plan.Device.Device, callbacks, clock, cancellationToken);
+            return result.Map(r => r with { Notices = plan.Notices });
         }
         catch (Exception e)
         {
@@ -73,67 +98,9 @@ public static class Trainer
         }
     }
 
-    /// <summary>Every check before anything is written or allocated; all errors at once.</summary>
-    private static Result<(TrainingConfig Config, TrainingRun? Previous, DeviceDecision Device)> Plan(
-        ArchitectureSpec spec, Dataset data, RunOptions options)
-    {
-        var errors = new List<Error>();
-        TrainingRun? previous = null;
-        TrainingConfig? config = null;
-        if (options.Resume is { } resumeDir)
-        {
-            var read = RunStore.ReadRun(resumeDir).Bind(r => RunStore.CheckSpec(r, spec));
-            if (read.IsOk)
-            {
-                previous = read.Value;
-                var resolved = ConfigResolution.ForResume(previous.Config, options, previous.Directory!);
-                if (resolved.IsOk) config = resolved.Value; else errors.AddRange(resolved.Errors);
-            }
-            else errors.AddRange(read.Errors);
-        }
-        else
-        {
-            var resolved = ConfigResolution.Resolve(spec.Training, options);
-            if (resolved.IsOk) config = resolved.Value; else errors.AddRange(resolved.Errors);
-        }
-        errors.AddRange(CheckData(spec, config ?? spec.Training, data));
-
-        var threads = ThreadPolicy.ForTraining(options.Threads, spec.Summary.TotalMacs * (config ?? spec.Training).BatchSize, System.Environment.ProcessorCount);
-        var runtime = TorchRuntime.Initialize(options.Threads < 0 ? options.Threads : threads);
-        DeviceDecision? device = null;
-        if (!runtime.IsOk) errors.AddRange(runtime.Errors.Where(e => !e.Message.StartsWith("--threads", StringComparison.Ordinal)));
-        else
-        {
-            var chosen = DeviceSelection.Choose(options.Device, cuda.is_available());
-            if (chosen.IsOk) device = chosen.Value; else errors.AddRange(chosen.Errors);
-        }
-        if (errors.Count > 0) return Result<(TrainingConfig, TrainingRun?, DeviceDecision)>.Fail(errors);
-        return (config!, previous, device!);
-    }
-
-    /// <summary>The data must be what the spec trains on, in the shape it takes.</summary>
-    private static IEnumerable<Error> CheckData(ArchitectureSpec spec, TrainingConfig config, Dataset data)
-    {
-        if (data.Kind != config.Dataset)
-            yield return new Error($"{spec.Id} trains on {Wire(config.Dataset)}, but the loaded data set is {Wire(data.Kind)}.");
-        foreach (var (name, split) in new[] { ("training", data.Train), ("test", data.Test) })
-        {
-            var shape = split.Images.shape;
-            var expected = spec.InputShape.Select(d => (long)d).ToArray();
-            if (shape.Length != expected.Length + 1 || !shape.AsSpan(1).SequenceEqual(expected))
-                yield return new Error($"The {name} images have shape [{string.Join(", ", shape)}], but {spec.Id} takes [N, {string.Join(", ", expected)}].");
-            else if (split.Labels.shape.Length != 1 || split.Labels.shape[0] != shape[0])
-                yield return new Error($"The {name} split has {shape[0]} images but labels of shape [{string.Join(", ", split.Labels.shape)}].");
-            else if (split.Count == 0)
-                yield return new Error($"The {name} split is empty.");
-        }
-    }
-
-    private static string Wire(DatasetKind kind) => kind == DatasetKind.FashionMnist ? "fashion-mnist" : "mnist";
-
     private static Result<TrainingRun> Run(
         ArchitectureSpec spec, Dataset data, RunOptions options, TrainingConfig config, TrainingRun run,
-        DeviceType deviceType, TrainingCallbacks callbacks, CancellationToken cancellationToken)
+        DeviceType deviceType, TrainingCallbacks callbacks, TimeProvider clock, CancellationToken cancellationToken)
     {
         var device = new Device(deviceType);
         var persist = options.Persist && run.Directory is not null;
@@ -167,7 +134,7 @@ public static class Trainer
         try
         {
             // 5. Train.
-            return Epochs(module, optimizer, train, test, data, options, config, run, device, persist, callbacks, cancellationToken);
+            return Epochs(module, optimizer, train, test, data, options, config, run, device, persist, callbacks, clock, cancellationToken);
         }
         finally
         {
@@ -182,7 +149,7 @@ public static class Trainer
     private static Result<TrainingRun> Epochs(
         nn.Module<Tensor, Tensor> module, OptimizerHelper optimizer, DataSplit train, DataSplit test, Dataset data,
         RunOptions options, TrainingConfig config, TrainingRun run, Device device, bool persist,
-        TrainingCallbacks callbacks, CancellationToken cancellationToken)
+        TrainingCallbacks callbacks, TimeProvider clock, CancellationToken cancellationToken)
     {
         var n = train.Count;
         var batchSize = Math.Min(config.BatchSize, n);
@@ -193,7 +160,7 @@ public static class Trainer
 
         for (var epoch = run.EpochsCompleted + 1; epoch <= config.Epochs; epoch++)
         {
-            var clock = Stopwatch.StartNew();
+            var started = clock.GetTimestamp();
             var lr = LearningRateSchedule.At(config.Schedule, config.Optimizer.Lr, epoch, config.Epochs);
             Optimizers.SetLearningRate(optimizer, lr);
             // Dropout and every other torch draw of this epoch depend on (seed, epoch) only, so a resumed
@@ -213,24 +180,24 @@ public static class Trainer
                     var count = Math.Min(batchSize, n - start);
                     accumulator = accumulator.Add(Step(module, optimizer, lossFn, augmenter, train, permutation, start, count));
                     if (callbacks.OnBatch is { } onBatch && ((b + 1) % interval == 0 || b + 1 == batches))
-                        onBatch(new BatchProgress(epoch, config.Epochs, b + 1, batches, accumulator.Images, n, accumulator.MeanLoss, clock.Elapsed));
+                        onBatch(new BatchProgress(epoch, config.Epochs, b + 1, batches, accumulator.Images, n, accumulator.MeanLoss, clock.GetElapsedTime(started)));
                 }
             }
             var testSummary = interrupted ? null : Evaluator.Summarize(module, test, run.Options.EvalBatchSize, config.Loss, cancellationToken);
             if (testSummary is not { } summary)
             {
                 // Stop at the step boundary; the checkpoint of the last completed epoch stays as it is.
-                run = run with { Status = RunStatus.Interrupted, UpdatedUtc = DateTimeOffset.UtcNow };
+                run = run with { Status = RunStatus.Interrupted, UpdatedUtc = clock.GetUtcNow() };
                 if (persist) RunStore.WriteRecords(run.Directory!, run);
                 return run;
             }
 
-            var report = accumulator.ToReport(epoch, summary, lr, clock.Elapsed.TotalSeconds);
+            var report = accumulator.ToReport(epoch, summary, lr, clock.GetElapsedTime(started).TotalSeconds);
             run = run with
             {
                 History = run.History.Add(report),
                 Status = epoch == config.Epochs ? RunStatus.Completed : RunStatus.Running,
-                UpdatedUtc = DateTimeOffset.UtcNow,
+                UpdatedUtc = clock.GetUtcNow(),
             };
             if (persist) run = RunStore.WriteCheckpoint(run.Directory!, run, module, optimizer);
             // The epoch's garbage (checkpoint buffers on the large-object heap, finalizable tensor handles)

@@ -253,6 +253,39 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains(again.Notices, n => n.Contains("nothing to train"));
     }
 
+    [Fact]
+    public void The_clock_passed_in_stamps_the_run_and_names_its_directory()
+    {
+        var spec = Spec(Config(epochs: 1));
+        var options = Options(_out);
+        var plan = TrainingPlanner.Plan(spec, options, previous: null, cudaAvailable: false, cores: 1).Value;
+        var clock = new FixedClock(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
+
+        var run = Trainer.Train(plan, _data, clock: clock).Value;
+
+        Assert.Equal(clock.Now, run.StartedUtc);
+        Assert.Equal(clock.Now, run.UpdatedUtc);
+        Assert.Equal(Path.Combine(_out, "tiny-mlp", "20250102-030405"), run.Directory);
+        Assert.Equal(clock.Now, RunStore.ReadRun(run.Directory!).Value.StartedUtc);
+    }
+
+    [Fact]
+    public void Data_that_does_not_fit_the_plan_is_refused_before_anything_is_written()
+    {
+        var plan = TrainingPlanner.Plan(Spec(Config() with { Dataset = DatasetKind.FashionMnist }), Options(_out), null, false, 1).Value;
+        var error = Assert.Single(Trainer.Train(plan, _data).Errors);
+        Assert.Equal(ErrorCode.DataMismatch, error.Code);
+        Assert.Empty(Directory.GetFileSystemEntries(_out));
+    }
+
+    /// <summary>A clock stopped at <see cref="Now"/>, in UTC; elapsed times still come from the system's timestamp.</summary>
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+    }
+
     private static void Truncate(string path)
     {
         var bytes = File.ReadAllBytes(path);
