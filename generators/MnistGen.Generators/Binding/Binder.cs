@@ -132,7 +132,7 @@ internal static class Binder
         var seed = training.Int("seed");
         var augment = training.IsSet("augment") ? training.Object("augment") : null;
 
-        if (optimizer is not null && optimizer.Kind == "sgd" && optimizer.Parameters.Bool("nesterov") == true
+        if (optimizer is not null && optimizer.Kind == MnistGen.Vocabulary.SpecVocabulary.Sgd && optimizer.Parameters.Bool("nesterov") == true
             && optimizer.Parameters.Number("momentum") is 0.0)
         {
             checker.Report(SpecDiagnostics.OutOfRange, optimizer.Parameters.SpanOf("nesterov"), "nesterov", "true", "false unless momentum > 0");

@@ -8,26 +8,10 @@ namespace MnistGen.Generators.Common;
 internal static class Suggestions
 {
     /// <summary>The closest candidate (case-insensitive), or null when none is close enough to be a likely typo.</summary>
-    public static string? Closest(string input, IEnumerable<string> candidates)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var candidate in candidates)
-        {
-            var distance = Distance(input.ToLowerInvariant(), candidate.ToLowerInvariant());
-            var limit = Math.Max(2, candidate.Length / 3);
-            if (distance <= limit && distance < bestDistance)
-            {
-                best = candidate;
-                bestDistance = distance;
-            }
-        }
-        return best;
-    }
+    public static string? Closest(string input, IEnumerable<string> candidates) => MnistGen.Text.DidYouMean.Closest(input, candidates);
 
     /// <summary>" Did you mean 'x'?" or an empty string, ready to splice into a message.</summary>
-    public static string DidYouMean(string input, IEnumerable<string> candidates) =>
-        Closest(input, candidates) is { } match ? $" Did you mean '{match}'?" : "";
+    public static string DidYouMean(string input, IEnumerable<string> candidates) => MnistGen.Text.DidYouMean.Phrase(Closest(input, candidates));
 
     public static string List(IEnumerable<string> items) => string.Join(", ", items);
 

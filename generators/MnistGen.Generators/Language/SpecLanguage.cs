@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using MnistGen.Vocabulary;
 
 namespace MnistGen.Generators.Language;
 
@@ -57,8 +58,8 @@ internal static class SpecLanguage
             defaultText: "conv1, conv2, ... for conv2d; fc1, fc2, ... for linear; bn1, ... for batch_norm; kind_1, ... otherwise"));
 
     public static readonly EnumType Dataset = new("dataset",
-        new EnumValue("mnist", "Mnist", "MNIST handwritten digits: 60,000 training and 10,000 test images of [1, 28, 28], 10 classes."),
-        new EnumValue("fashion-mnist", "FashionMnist", "Fashion-MNIST clothing images, same format as MNIST, 10 classes."));
+        new EnumValue(SpecVocabulary.Mnist, "Mnist", "MNIST handwritten digits: 60,000 training and 10,000 test images of [1, 28, 28], 10 classes."),
+        new EnumValue(SpecVocabulary.FashionMnist, "FashionMnist", "Fashion-MNIST clothing images, same format as MNIST, 10 classes."));
 
     public static readonly UnionType Loss = new("loss", isLayer: false,
         [
@@ -71,16 +72,16 @@ internal static class SpecLanguage
 
     public static readonly UnionType Optimizer = new("optimizer", isLayer: false,
         [
-            new Variant("sgd", "Sgd", "Stochastic gradient descent; 'sgd: 0.01' sets lr.", "lr",
+            new Variant(SpecVocabulary.Sgd, "Sgd", "Stochastic gradient descent; 'sgd: 0.01' sets lr.", "lr",
                 Field.Req("lr", PositiveNumber, "Learning rate."),
                 Field.Opt("momentum", Probability, 0.0, "Momentum factor."),
                 Field.Opt("nesterov", Bool, false, "Nesterov momentum (needs momentum > 0)."),
                 Field.Opt("weight_decay", NonNegativeNumber, 0.0, "L2 penalty.")),
-            new Variant("adam", "Adam", "Adam; 'adam: 0.001' sets lr.", "lr",
+            new Variant(SpecVocabulary.Adam, "Adam", "Adam; 'adam: 0.001' sets lr.", "lr",
                 Field.Opt("lr", PositiveNumber, 0.001, "Learning rate."),
                 Field.Opt("betas", Betas, new[] { 0.9, 0.999 }, "Decay rates of the first and second moment estimates."),
                 Field.Opt("weight_decay", NonNegativeNumber, 0.0, "L2 penalty.")),
-            new Variant("adamw", "AdamW", "Adam with decoupled weight decay; 'adamw: 0.001' sets lr.", "lr",
+            new Variant(SpecVocabulary.AdamW, "AdamW", "Adam with decoupled weight decay; 'adamw: 0.001' sets lr.", "lr",
                 Field.Opt("lr", PositiveNumber, 0.001, "Learning rate."),
                 Field.Opt("betas", Betas, new[] { 0.9, 0.999 }, "Decay rates of the first and second moment estimates."),
                 Field.Opt("weight_decay", NonNegativeNumber, 0.01, "Decoupled weight decay.")),
@@ -99,11 +100,11 @@ internal static class SpecLanguage
 
     public static readonly ObjectType Augment = new("augment",
         "Random transformations of training images only (test images are never augmented).",
-        Field.Opt("max_shift", new IntType(0, 14), 2, "Largest random shift in pixels, horizontally and vertically."),
-        Field.Opt("max_rotation", new NumberType(0, false, 180, false), 10.0, "Largest random rotation in degrees, either way."));
+        Field.Opt("max_shift", new IntType(0, SpecVocabulary.MaxShiftLimit), 2, "Largest random shift in pixels, horizontally and vertically."),
+        Field.Opt("max_rotation", new NumberType(0, false, SpecVocabulary.MaxRotationLimit, false), 10.0, "Largest random rotation in degrees, either way."));
 
     public static readonly ObjectType Training = new("training", "How to train the architecture.",
-        Field.Opt("dataset", Dataset, "mnist", "The data set."),
+        Field.Opt("dataset", Dataset, SpecVocabulary.Mnist, "The data set."),
         Field.Req("loss", Loss, "The loss function."),
         Field.Req("optimizer", Optimizer, "The optimizer and its hyper-parameters."),
         Field.Opt("batch_size", new IntType(1, 65536), 64, "Training images per step."),
@@ -127,8 +128,8 @@ internal static class SpecLanguage
     /// <summary>What each dataset's images and labels look like.</summary>
     public static readonly IReadOnlyDictionary<string, (int[] Shape, int Classes)> DatasetShapes = new Dictionary<string, (int[], int)>
     {
-        ["mnist"] = ([1, 28, 28], 10),
-        ["fashion-mnist"] = ([1, 28, 28], 10),
+        [SpecVocabulary.Mnist] = ([1, 28, 28], 10),
+        [SpecVocabulary.FashionMnist] = ([1, 28, 28], 10),
     };
 
     public static IEnumerable<string> LayerKinds => Layer.Names;

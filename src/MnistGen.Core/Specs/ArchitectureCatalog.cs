@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using MnistGen.Core.Functional;
+using MnistGen.Text;
 
 namespace MnistGen.Core.Specs;
 
@@ -22,30 +23,14 @@ public static class ArchitectureCatalog
         if (match is not null) return match;
 
         if (all.IsEmpty) return new Error($"Unknown architecture '{wanted}': no architectures are defined (add a spec to specs/ and build).");
-        var suggestion = Closest(wanted, all.Select(a => a.Id).Concat(all.Select(a => a.Name)));
-        var didYouMean = suggestion is null ? "" : $" Did you mean '{all.First(a => a.Id == suggestion || a.Name == suggestion).Id}'?";
+        var suggestion = DidYouMean.Closest(wanted, all.Select(a => a.Id).Concat(all.Select(a => a.Name)));
+        var didYouMean = DidYouMean.Phrase(suggestion is null ? null : all.First(a => a.Id == suggestion || a.Name == suggestion).Id);
         return new Error($"Unknown architecture '{wanted}'.{didYouMean} Known architectures: {Known(all)}.");
     }
 
     private static string Known(ImmutableArray<ArchitectureSpec> all) =>
         all.IsEmpty ? "none are defined" : string.Join(", ", all.Select(a => $"{a.Id} ({a.Name})"));
 
-    /// <summary>The candidate closest to <paramref name="input"/> by edit distance (ignoring case), if close enough to be a typo.</summary>
-    public static string? Closest(string input, IEnumerable<string> candidates)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var candidate in candidates)
-        {
-            var distance = EditDistance(input.ToLowerInvariant(), candidate.ToLowerInvariant());
-            if (distance <= Math.Max(2, candidate.Length / 3) && distance < bestDistance)
-            {
-                (best, bestDistance) = (candidate, distance);
-            }
-        }
-        return best;
-    }
-
     /// <summary>Levenshtein distance.</summary>
-    public static int EditDistance(string a, string b) => MnistGen.Text.Levenshtein.Distance(a, b);
+    public static int EditDistance(string a, string b) => Levenshtein.Distance(a, b);
 }
