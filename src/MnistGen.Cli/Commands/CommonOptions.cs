@@ -1,8 +1,8 @@
 using System.CommandLine;
 using MnistGen.Core.Data;
 using MnistGen.Core.Functional;
-using MnistGen.Core.Runtime;
 using MnistGen.Core.Specs;
+using MnistGen.Core.Training;
 using MnistGen.Models;
 
 namespace MnistGen.Cli.Commands;
@@ -28,6 +28,11 @@ internal static class CommonOptions
         Description = "Spec file stem (cnn-5x5) or class name (Cnn5x5), any case. 'mnistgen list' shows them.",
     };
 
+    public static Argument<string> Model() => new("model")
+    {
+        Description = $"A run directory (runs/<architecture>/<time>) or its {RunPaths.ModelFile}.",
+    };
+
     /// <summary>Resolves the data directory, fetches on first use (one notice line) and loads both splits.</summary>
     public static Result<Dataset> LoadData(DatasetKind kind, string? dataOption, Output.Terminal terminal)
     {
@@ -47,8 +52,6 @@ internal static class CommonOptions
             Allowed: kinds,
             Progress: terminal.Interactive ? new Output.DownloadBar(terminal.Err).Report : null));
     }
-
-    public static Result<int> StartTorch(int threads) => TorchRuntime.Initialize(threads);
 
     public static Result<ArchitectureSpec> Find(string name) => Architectures.Find(name);
 }

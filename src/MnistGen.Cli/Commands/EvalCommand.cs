@@ -2,10 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using MnistGen.Cli.Output;
 using MnistGen.Cli.Plots;
+using MnistGen.Cli.Runs;
 using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Data;
 using MnistGen.Core.Evaluation;
-using MnistGen.Core.Functional;
+using MnistGen.Core.Training;
 using Spectre.Console;
 using Mistake = MnistGen.Cli.Plots.Mistake;
 
@@ -18,7 +19,7 @@ internal static class EvalCommand
 
     public static Command Create(Terminal terminal)
     {
-        var model = ModelArgument();
+        var model = CommonOptions.Model();
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
         var output = new Option<string?>("--out") { Description = "Where to write confusion.png and misclassified.png. Default: the run directory.", HelpName = "DIR" };
@@ -30,18 +31,9 @@ internal static class EvalCommand
         return command;
     }
 
-    public static Argument<string> ModelArgument() => new("model")
-    {
-        Description = "A run directory (runs/<architecture>/<time>) or its model.bin.",
-    };
-
-    /// <summary>Loads a trained model through the generated registry, checking spec identity and checkpoint integrity.</summary>
-    public static Result<LoadedModel> Load(string path, int threads) =>
-        CommonOptions.StartTorch(threads).Bind(_ => ModelLoader.Load(path, CommonOptions.Find));
-
     private static int Evaluate(Terminal terminal, string path, string? dataOption, int threads, string? outDir)
     {
-        var loaded = Load(path, threads);
+        var loaded = TrainedRuns.Load(path, threads);
         if (!loaded.IsOk) return Cli.Report(terminal.Err, loaded.Errors);
         using var model = loaded.Value;
         var spec = model.Spec;
@@ -57,25 +49,14 @@ internal static class EvalCommand
 
         var directory = outDir ?? Path.GetDirectoryName(model.ModelPath)!;
         Directory.CreateDirectory(directory);
-        var confusion = Path.Combine(directory, "confusion.png");
-        var misclassified = Path.Combine(directory, "misclassified.png");
+        var confusion = Path.Combine(directory, RunPaths.ConfusionFigure);
+        var misclassified = Path.Combine(directory, RunPaths.MisclassifiedFigure);
         Figures.Confusion(confusion, string.Create(Inv, $"{spec.Id}: confusion matrix (test accuracy {result.Accuracy * 100:0.00}%)"), ToArray(result.Confusion));
         Figures.Misclassified(misclassified, $"{spec.Id}: the most confident mistakes",
-            [.. result.WorstMistakes.Select(m => new Mistake(m.Index, Pixels(data, m.Index), m.Label, m.Predicted, m.Confidence))]);
+            [.. result.WorstMistakes.Select(m => new Mistake(m.Index, RunFigures.TestImage(data, m.Index), m.Label, m.Predicted, m.Confidence))]);
         terminal.Line($"Wrote {confusion} and {misclassified}.");
         return Cli.Ok;
     }
-
-    /// <summary>A test image back in 0..1 (white digit on black) for figures.</summary>
-    public static float[] Pixels(Dataset data, int index)
-    {
-        using var image = data.Test.Images[index].flatten();
-        return Denormalize(image.data<float>(), data.Mean, data.Std);
-    }
-
-    /// <summary>Normalised pixels back to intensities in 0..1, as figures draw them.</summary>
-    public static float[] Denormalize(IEnumerable<float> normalized, double mean, double std) =>
-        [.. normalized.Select(v => Math.Clamp((float)(v * std + mean), 0f, 1f))];
 
     private static int[,] ToArray(ConfusionMatrix m)
     {

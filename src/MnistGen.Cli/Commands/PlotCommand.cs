@@ -19,8 +19,7 @@ internal static class PlotCommand
             var record = read.Value;
             if (record.History.IsDefaultOrEmpty)
                 return Cli.Report(terminal.Err, [new Core.Functional.Error($"{record.Paths!.RunJson} has no completed epoch to plot yet.")]);
-            var path = record.Paths!.LossesPng;
-            Figures.Losses(path, $"{record.SpecId}: loss per epoch", TrainCommand.Points(record));
+            var path = RunFigures.Losses(record);
             terminal.Line($"Wrote {path} ({record.History.Length} epochs).");
             return Cli.Ok;
         });

@@ -3,10 +3,11 @@ using System.Globalization;
 using MnistGen.Cli.Imaging;
 using MnistGen.Cli.Output;
 using MnistGen.Cli.Plots;
-using MnistGen.Core.Checkpoints;
+using MnistGen.Cli.Runs;
 using MnistGen.Core.Data;
 using MnistGen.Core.Evaluation;
 using MnistGen.Core.Functional;
+using MnistGen.Core.Training;
 using Spectre.Console;
 
 namespace MnistGen.Cli.Commands;
@@ -18,7 +19,7 @@ internal static class PredictCommand
 
     public static Command Create(Terminal terminal)
     {
-        var model = EvalCommand.ModelArgument();
+        var model = CommonOptions.Model();
         var images = new Argument<string[]>("images")
         {
             Description = "Image files (PNG, JPEG, BMP, GIF, WebP) of any size; made grayscale, fitted to 28x28 and inverted when the background is light.",
@@ -52,7 +53,7 @@ internal static class PredictCommand
         }
         if (errors.Count > 0) return Cli.Report(terminal.Err, errors);
 
-        var loaded = EvalCommand.Load(path, threads: 1);
+        var loaded = TrainedRuns.Load(path, threads: 1);
         if (!loaded.IsOk) return Cli.Report(terminal.Err, loaded.Errors);
         using var model = loaded.Value;
         var info = DatasetInfo.For(model.Spec.Training.Dataset);
@@ -71,7 +72,7 @@ internal static class PredictCommand
             if (!prediction.IsOk) return Cli.Report(terminal.Err, prediction.Errors);
             var label = data.Test.Labels[index].item<long>();
             var name = string.Create(Inv, $"test image #{index} (label {label})");
-            Show(terminal, name, prediction.Value, EvalCommand.Pixels(data, index), Path.Combine(directory, "prediction.png"));
+            Show(terminal, name, prediction.Value, RunFigures.TestImage(data, index), Path.Combine(directory, RunPaths.PredictionFigure));
             return Cli.Ok;
         }
 
@@ -82,8 +83,8 @@ internal static class PredictCommand
             if (!prepared.IsOk) return Cli.Report(terminal.Err, prepared.Errors);
             var prediction = Predictor.Predict(model.Module, prepared.Value);
             if (!prediction.IsOk) return Cli.Report(terminal.Err, prediction.Errors);
-            var shown = EvalCommand.Denormalize(prepared.Value.Pixels, info.Mean, info.Std);
-            var figure = inputs.Count == 1 ? "prediction.png" : $"prediction-{Path.GetFileNameWithoutExtension(name)}.png";
+            var shown = RunFigures.Denormalize(prepared.Value.Pixels, info.Mean, info.Std);
+            var figure = inputs.Count == 1 ? RunPaths.PredictionFigure : RunPaths.PredictionFigureOf(name);
             Show(terminal, name + (prepared.Value.Inverted ? " (inverted: light background)" : ""), prediction.Value, shown, Path.Combine(directory, figure));
         }
         return Cli.Ok;

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using MnistGen.Cli.Output;
-using MnistGen.Core.Specs;
 using MnistGen.Models;
-using Spectre.Console;
 
 namespace MnistGen.Cli.Commands;
 
@@ -19,22 +17,9 @@ internal static class SummaryCommand
             if (!found.IsOk) return Cli.Report(terminal.Err, found.Errors);
             var spec = found.Value;
             terminal.Line($"{spec.Name} ({spec.SourcePath}): {spec.Description}");
-            terminal.Console.Write(Table(spec));
+            terminal.Console.Write(SummaryTable.For(spec));
             return Cli.Ok;
         });
         return command;
-    }
-
-    public static Table Table(ArchitectureSpec spec)
-    {
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("layer").AddColumn("kind").AddColumn("output shape")
-            .AddColumn(new TableColumn("parameters").RightAligned()).AddColumn(new TableColumn("MACs").RightAligned());
-        table.AddRow("input", "", Markup.Escape(Format.Shape(spec.InputShape)), "", "");
-        foreach (var layer in spec.Summary.Layers)
-            table.AddRow(Markup.Escape(layer.Name), Markup.Escape(layer.Kind), Markup.Escape(Format.Shape(layer.OutputShape)),
-                Format.Count(layer.Parameters), Format.Count(layer.Macs));
-        table.AddRow("[bold]total[/]", "", "", "[bold]" + Format.Count(spec.Summary.TotalParameters) + "[/]", "[bold]" + Format.Count(spec.Summary.TotalMacs) + "[/]");
-        return table;
     }
 }

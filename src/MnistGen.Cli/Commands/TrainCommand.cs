@@ -53,15 +53,27 @@ internal static class TrainCommand
 
     private static int Train(Terminal terminal, string? archName, RunOptions options, string? dataOption)
     {
-        var spec = ResolveSpec(archName, options.Resume);
+        // What the plan is made from, each read once: the run being resumed, LibTorch (started) and CUDA.
+        TrainingRun? previous = null;
+        if (options.Resume is { } resume)
+        {
+            var read = RunStore.ReadRun(resume);
+            if (!read.IsOk) return Cli.Report(terminal.Err, read.Errors);
+            previous = read.Value;
+        }
+        var spec = ResolveSpec(archName, previous);
         if (!spec.IsOk) return Cli.Report(terminal.Err, spec.Errors);
-        var threads = ThreadPolicy.ForTraining(options.Threads, spec.Value.Summary.TotalMacs * (options.BatchSize ?? spec.Value.Training.BatchSize), Environment.ProcessorCount);
-        var torch = CommonOptions.StartTorch(options.Threads < 0 ? options.Threads : threads);
-        if (!torch.IsOk) return Cli.Report(terminal.Err, torch.Errors);
-        using var data = CommonOptions.LoadData(spec.Value.Training.Dataset, dataOption, terminal) is var loaded && loaded.IsOk ? loaded.Value : null;
+        var runtime = TorchRuntime.Start();
+        if (!runtime.IsOk) return Cli.Report(terminal.Err, runtime.Errors);
+        var planned = TrainingPlanner.Plan(spec.Value, options, previous, runtime.Value.CudaAvailable, Environment.ProcessorCount);
+        if (!planned.IsOk) return Cli.Report(terminal.Err, planned.Errors);
+        var plan = planned.Value;
+        var threads = TorchRuntime.SetThreads(plan.Threads);
+
+        using var data = CommonOptions.LoadData(plan.Config.Dataset, dataOption, terminal) is var loaded && loaded.IsOk ? loaded.Value : null;
         if (data is null) return Cli.Report(terminal.Err, loaded.Errors);
 
-        var header = $"Training {spec.Value.Id} ({spec.Value.Name}, {Format.Count(spec.Value.Summary.TotalParameters)} parameters) on {Format.Dataset(spec.Value.Training.Dataset)}, {torch.Value} thread(s).";
+        var header = string.Create(Inv, $"Training {spec.Value.Id} ({spec.Value.Name}, {Format.Count(spec.Value.Summary.TotalParameters)} parameters) on {Format.Dataset(plan.Config.Dataset)}, {threads} thread(s).");
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -74,8 +86,8 @@ internal static class TrainCommand
         try
         {
             var result = new TrainingProgress(terminal, header).Run(
-                callbacks => Trainer.Train(spec.Value, data, options, callbacks, cancel.Token),
-                afterEpoch: (_, run) => DrawLosses(run));
+                callbacks => Trainer.Train(plan, data, callbacks, cancel.Token),
+                afterEpoch: (_, run) => RunFigures.Losses(run));
             if (!result.IsOk) return Cli.Report(terminal.Err, result.Errors);
             return Finish(terminal, spec.Value, result.Value);
         }
@@ -86,21 +98,12 @@ internal static class TrainCommand
     }
 
     /// <summary>The architecture named on the command line, or the one a resumed run was made from.</summary>
-    private static Result<ArchitectureSpec> ResolveSpec(string? archName, string? resume)
+    private static Result<ArchitectureSpec> ResolveSpec(string? archName, TrainingRun? previous)
     {
         if (!string.IsNullOrWhiteSpace(archName)) return CommonOptions.Find(archName);
-        if (resume is null) return new Error("Name the architecture to train (e.g. 'mnistgen train cnn-5x5'); 'mnistgen list' shows them.");
-        return RunStore.ReadRun(resume).Bind(run => CommonOptions.Find(run.SpecId));
+        if (previous is null) return new Error("Name the architecture to train (e.g. 'mnistgen train cnn-5x5'); 'mnistgen list' shows them.");
+        return CommonOptions.Find(previous.SpecId);
     }
-
-    private static void DrawLosses(TrainingRun run)
-    {
-        if (run.Paths is not { } paths || run.History.IsDefaultOrEmpty) return;
-        Figures.Losses(paths.LossesPng, $"{run.SpecId}: loss per epoch", Points(run));
-    }
-
-    public static IReadOnlyList<EpochPoint> Points(TrainingRun run) =>
-        [.. run.History.Select(h => new EpochPoint(h.Epoch, h.TrainLoss, h.TestLoss, h.TestAccuracy))];
 
     private static int Finish(Terminal terminal, ArchitectureSpec spec, TrainingRun run)
     {
@@ -115,8 +118,8 @@ internal static class TrainCommand
         }
         if (run.Paths is { } paths)
         {
-            WriteSummary(paths.Directory, spec);
-            terminal.Line($"Wrote {paths.Directory}: {RunPaths.ModelFile}, {RunPaths.OptimizerFile}, {RunPaths.RunFile}, {RunPaths.HistoryFile}, {RunPaths.LossesFigure}, summary.txt");
+            WriteSummary(paths, spec);
+            terminal.Line($"Wrote {paths.Directory}: {RunPaths.ModelFile}, {RunPaths.OptimizerFile}, {RunPaths.RunFile}, {RunPaths.HistoryFile}, {RunPaths.LossesFigure}, {RunPaths.SummaryFile}");
         }
         if (run.IsInterrupted)
         {
@@ -138,9 +141,9 @@ internal static class TrainCommand
         return table;
     }
 
-    private static void WriteSummary(string directory, ArchitectureSpec spec)
+    private static void WriteSummary(RunPaths paths, ArchitectureSpec spec)
     {
-        var text = $"{spec.Name} ({spec.SourcePath}): {spec.Description}\n" + Terminal.ToText(SummaryCommand.Table(spec));
-        AtomicFile.WriteBytes(Path.Combine(directory, "summary.txt"), System.Text.Encoding.UTF8.GetBytes(text));
+        var text = $"{spec.Name} ({spec.SourcePath}): {spec.Description}\n" + Terminal.ToText(SummaryTable.For(spec));
+        AtomicFile.WriteBytes(paths.SummaryTxt, System.Text.Encoding.UTF8.GetBytes(text));
     }
 }

@@ -15,18 +15,12 @@ internal static class Format
     public static string Number(double x, string format = "0.####") => x.ToString(format, Inv);
     public static string Seconds(double s) => s < 60 ? s.ToString("0.0", Inv) + " s" : TimeSpan.FromSeconds(s).ToString(@"m\:ss", Inv);
 
-    public static string Dataset(DatasetKind kind) => kind switch
-    {
-        DatasetKind.Mnist => "mnist",
-        DatasetKind.FashionMnist => "fashion-mnist",
-        _ => kind.ToString(),
-    };
+    public static string Dataset(DatasetKind kind) => WireNames.Of(kind);
 
     public static string Optimizer(OptimizerConfig o) => o.Kind switch
     {
-        OptimizerKind.Sgd => "sgd lr=" + Number(o.Lr) + (o.Momentum > 0 ? " momentum=" + Number(o.Momentum) : "") + (o.Nesterov ? " nesterov" : ""),
-        OptimizerKind.Adam => "adam lr=" + Number(o.Lr),
-        OptimizerKind.AdamW => "adamw lr=" + Number(o.Lr) + " wd=" + Number(o.WeightDecay),
-        _ => o.Kind.ToString(),
+        OptimizerKind.Sgd => WireNames.Of(o.Kind) + " lr=" + Number(o.Lr) + (o.Momentum > 0 ? " momentum=" + Number(o.Momentum) : "") + (o.Nesterov ? " nesterov" : ""),
+        OptimizerKind.AdamW => WireNames.Of(o.Kind) + " lr=" + Number(o.Lr) + " wd=" + Number(o.WeightDecay),
+        _ => WireNames.Of(o.Kind) + " lr=" + Number(o.Lr),
     };
 }

@@ -79,15 +79,23 @@ public sealed record TrainingRun(
     }
 }
 
-/// <summary>The files of a run directory (the shell adds its figures beside them).</summary>
+/// <summary>The files of a run directory (the shell adds its figures and summary beside them): every file name is here.</summary>
 public sealed record RunPaths(string Directory)
 {
     public const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", RunFile = "run.json", HistoryFile = "history.csv";
+    public const string SummaryFile = "summary.txt";
     public const string LossesFigure = "losses.png", ConfusionFigure = "confusion.png", MisclassifiedFigure = "misclassified.png";
+    public const string PredictionFigure = "prediction.png";
+
+    /// <summary>The figure of one of several predicted images: <c>prediction-&lt;image stem&gt;.png</c>.</summary>
+    public static string PredictionFigureOf(string imagePath) => $"prediction-{Path.GetFileNameWithoutExtension(imagePath)}.png";
 
     public string Model => Path.Combine(Directory, ModelFile);
     public string Optimizer => Path.Combine(Directory, OptimizerFile);
     public string RunJson => Path.Combine(Directory, RunFile);
     public string HistoryCsv => Path.Combine(Directory, HistoryFile);
+    public string SummaryTxt => Path.Combine(Directory, SummaryFile);
     public string LossesPng => Path.Combine(Directory, LossesFigure);
+    public string ConfusionPng => Path.Combine(Directory, ConfusionFigure);
+    public string MisclassifiedPng => Path.Combine(Directory, MisclassifiedFigure);
 }
