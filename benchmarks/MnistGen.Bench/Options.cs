@@ -28,7 +28,7 @@ internal sealed record Options(
     public static Options Parse(string[] args)
     {
         var o = new Options(["mlp", "cnn-3x3", "cnn-5x5"], [1, 2], 200, 3, 1000, "/usr/bin/python3",
-            ["fast-openblas", "fast-openblas-passive", "fast-openblas-spin", "fast-reference", "tutorial-reference"], null, Path.Combine("data", "mnist"), false);
+            ["fast-openblas", "fast-openblas-passive", "fast-openblas-spin", "fast-reference", "tutorial-reference"], null, Path.Combine("data", MnistGen.Core.Data.DatasetInfo.Mnist.Name), false);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new OptionsException($"{args[i]} needs a value.");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MnistGen.Cli.Runs;
 using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Data;
 using MnistGen.Core.Training;
@@ -45,6 +46,22 @@ public sealed class EndToEndTests(TrainedMlpFixture trained) : IClassFixture<Tra
             Assert.True(new FileInfo(Path.Combine(trained.RunDirectory, file)) is { Exists: true, Length: > 0 }, file + " was not written");
         Assert.Contains("fc1", File.ReadAllText(Path.Combine(trained.RunDirectory, "summary.txt")));
         Assert.Equal(2, File.ReadAllLines(Path.Combine(trained.RunDirectory, "history.csv")).Length);
+    }
+
+    [Fact]
+    public void A_trained_run_loads_for_inference_from_its_directory_or_its_model_bin()
+    {
+        foreach (var path in new[] { trained.RunDirectory, Path.Combine(trained.RunDirectory, RunPaths.ModelFile) })
+        {
+            var loaded = TrainedRuns.Load(path, threads: 1);
+            Assert.True(loaded.IsOk, string.Join(" | ", loaded.Errors));
+            using var model = loaded.Value;
+            Assert.Equal("mlp", model.Spec.Id);
+            Assert.Equal(Path.Combine(trained.RunDirectory, RunPaths.ModelFile), model.ModelPath);
+            Assert.Equal(trained.Run.History.ToArray(), model.Run.History.ToArray());
+        }
+        var error = Assert.Single(TrainedRuns.Load(_scratch, threads: 1).Errors);
+        Assert.Contains(Path.Combine(_scratch, RunPaths.RunFile), error.Message);
     }
 
     [Fact]

@@ -22,8 +22,8 @@ internal static class EvalCommand
         var model = CommonOptions.Model();
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
-        var output = new Option<string?>("--out") { Description = "Where to write confusion.png and misclassified.png. Default: the run directory.", HelpName = "DIR" };
-        var command = new Command("eval", "Evaluate a trained model on its data set's test split: accuracy, per-class accuracy, confusion matrix (confusion.png) and the worst mistakes (misclassified.png).")
+        var output = new Option<string?>("--out") { Description = $"Where to write {RunPaths.ConfusionFigure} and {RunPaths.MisclassifiedFigure}. Default: the run directory.", HelpName = "DIR" };
+        var command = new Command("eval", $"Evaluate a trained model on its data set's test split: accuracy, per-class accuracy, confusion matrix ({RunPaths.ConfusionFigure}) and the worst mistakes ({RunPaths.MisclassifiedFigure}).")
         {
             model, data, threads, output,
         };

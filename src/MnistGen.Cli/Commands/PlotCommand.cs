@@ -2,6 +2,7 @@ using System.CommandLine;
 using MnistGen.Cli.Output;
 using MnistGen.Cli.Plots;
 using MnistGen.Core.Checkpoints;
+using MnistGen.Core.Training;
 
 namespace MnistGen.Cli.Commands;
 
@@ -10,8 +11,8 @@ internal static class PlotCommand
 {
     public static Command Create(Terminal terminal)
     {
-        var run = new Argument<string>("run") { Description = "A run directory (or its run.json / model.bin)." };
-        var command = new Command("plot", "Redraw a run's losses.png (train and test loss, test accuracy per epoch) from its run.json.") { run };
+        var run = new Argument<string>("run") { Description = $"A run directory (or its {RunPaths.RunFile} / {RunPaths.ModelFile})." };
+        var command = new Command("plot", $"Redraw a run's {RunPaths.LossesFigure} (train and test loss, test accuracy per epoch) from its {RunPaths.RunFile}.") { run };
         command.SetAction(parse =>
         {
             var read = RunStore.ReadRun(parse.GetValue(run)!);

@@ -27,8 +27,8 @@ internal static class PredictCommand
         };
         var testIndex = new Option<int?>("--test-index") { Description = "Predict image N of the data set's test split instead of a file.", HelpName = "N" };
         var data = CommonOptions.Data();
-        var output = new Option<string?>("--out") { Description = "Where to write prediction.png. Default: the run directory.", HelpName = "DIR" };
-        var command = new Command("predict", "Predict digits with a trained model: the 10 class probabilities as a bar table, and prediction.png (the image beside a bar chart).")
+        var output = new Option<string?>("--out") { Description = $"Where to write {RunPaths.PredictionFigure}. Default: the run directory.", HelpName = "DIR" };
+        var command = new Command("predict", $"Predict digits with a trained model: the 10 class probabilities as a bar table, and {RunPaths.PredictionFigure} (the image beside a bar chart).")
         {
             model, images, testIndex, data, output,
         };

@@ -105,10 +105,10 @@ public static class RunStore
         var directory = Directory.Exists(runDirOrModel) ? runDirOrModel
             : File.Exists(runDirOrModel) ? Path.GetDirectoryName(Path.GetFullPath(runDirOrModel))!
             : null;
-        if (directory is null) return new Error($"{runDirOrModel} does not exist (expected a run directory or its model.bin).");
+        if (directory is null) return new Error($"{runDirOrModel} does not exist (expected a run directory or its {RunPaths.ModelFile}).");
         var path = Path.Combine(directory, RunPaths.RunFile);
         if (!File.Exists(path))
-            return new Error($"{path} is missing: {directory} is not a MnistGen run directory (a model.bin needs the run.json written beside it).");
+            return new Error($"{path} is missing: {directory} is not a MnistGen run directory (a {RunPaths.ModelFile} needs the {RunPaths.RunFile} written beside it).");
         string json;
         try
         {
@@ -175,12 +175,12 @@ public static class RunStore
 
     private static Result<string> VerifyFile(string path, string expectedSha256, TrainingRun run)
     {
-        if (!File.Exists(path)) return new Error($"{path} is missing; run.json in {run.Directory} records a checkpoint of epoch {run.Checkpoint!.Epoch.ToString(CultureInfo.InvariantCulture)}.");
+        if (!File.Exists(path)) return new Error($"{path} is missing; {RunPaths.RunFile} in {run.Directory} records a checkpoint of epoch {run.Checkpoint!.Epoch.ToString(CultureInfo.InvariantCulture)}.");
         try
         {
             var actual = AtomicFile.Sha256(path);
             if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
-                return new Error($"{path} is not the checkpoint its run.json records (SHA-256 differs): the file was replaced, damaged or not saved completely.");
+                return new Error($"{path} is not the checkpoint its {RunPaths.RunFile} records (SHA-256 differs): the file was replaced, damaged or not saved completely.");
             return path;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

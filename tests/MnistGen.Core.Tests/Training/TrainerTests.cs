@@ -240,6 +240,7 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains("--epochs must be at least 1, not 0.", messages);
         Assert.Contains(messages, m => m.Contains("trains on fashion-mnist, but the loaded data set is mnist"));
         Assert.Contains(messages, m => m.StartsWith("--device cuda was requested", StringComparison.Ordinal));
+        Assert.Equal([ErrorCode.InvalidOption, ErrorCode.DataMismatch, ErrorCode.DeviceUnavailable], result.Errors.Select(e => e.Code).Order());
         Assert.Empty(Directory.GetFileSystemEntries(_out));
     }
 
