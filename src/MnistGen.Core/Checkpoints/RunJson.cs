@@ -45,17 +45,17 @@ public static class RunJson
                 !document.RootElement.TryGetProperty("format", out var format) ||
                 format.ValueKind != JsonValueKind.String ||
                 !(format.GetString() ?? "").StartsWith("mnistgen-run/", StringComparison.Ordinal))
-                return new Error($"{path} is not a MnistGen run record (it has no \"format\": \"{TrainingRun.CurrentFormat}\").");
+                return new Error($"{path} is not a MnistGen run record (it has no \"format\": \"{TrainingRun.CurrentFormat}\").", Code: ErrorCode.RunInvalid);
             if (format.GetString() != TrainingRun.CurrentFormat)
-                return new Error($"{path} is a run record of format '{format.GetString()}', which this version of MnistGen cannot read (it reads {TrainingRun.CurrentFormat}).");
+                return new Error($"{path} is a run record of format '{format.GetString()}', which this version of MnistGen cannot read (it reads {TrainingRun.CurrentFormat}).", Code: ErrorCode.RunInvalid);
             run = document.Deserialize<TrainingRun>(Options);
         }
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}") : "";
-            return new Error($"{path} is not a valid run record{where} (truncated or damaged?): {FirstSentence(e.Message)}");
+            return new Error($"{path} is not a valid run record{where} (truncated or damaged?): {FirstSentence(e.Message)}", Code: ErrorCode.RunInvalid);
         }
-        if (run is null) return new Error($"{path} is not a MnistGen run record (it is empty).");
+        if (run is null) return new Error($"{path} is not a MnistGen run record (it is empty).", Code: ErrorCode.RunInvalid);
         return Check(run, path);
     }
 
@@ -65,12 +65,12 @@ public static class RunJson
         var errors = new List<Error>();
         for (var i = 0; i < run.History.Length; i++)
             if (run.History[i] is null || run.History[i].Epoch != i + 1)
-                errors.Add(new Error(string.Create(CultureInfo.InvariantCulture, $"{path} is damaged: its history entry {i + 1} is not epoch {i + 1}.")));
+                errors.Add(new Error(string.Create(CultureInfo.InvariantCulture, $"{path} is damaged: its history entry {i + 1} is not epoch {i + 1}."), Code: ErrorCode.RunInvalid));
         var completed = run.History.Length;
         if (completed > 0 && (run.Checkpoint is null || run.Checkpoint.Epoch != completed))
-            errors.Add(new Error(string.Create(CultureInfo.InvariantCulture, $"{path} is damaged: it records {completed} epochs but no checkpoint of epoch {completed}.")));
+            errors.Add(new Error(string.Create(CultureInfo.InvariantCulture, $"{path} is damaged: it records {completed} epochs but no checkpoint of epoch {completed}."), Code: ErrorCode.RunInvalid));
         if (run.Config.Epochs < completed)
-            errors.Add(new Error(string.Create(CultureInfo.InvariantCulture, $"{path} is damaged: it records {completed} epochs of a {run.Config.Epochs}-epoch run.")));
+            errors.Add(new Error(string.Create(CultureInfo.InvariantCulture, $"{path} is damaged: it records {completed} epochs of a {run.Config.Epochs}-epoch run."), Code: ErrorCode.RunInvalid));
         return errors.Count == 0 ? run : Result<TrainingRun>.Fail(errors);
     }
 

@@ -32,11 +32,11 @@ public static class RunStore
                 Directory.CreateDirectory(dir);
                 return Path.GetFullPath(dir);
             }
-            return new Error($"Could not create a run directory under {Path.GetDirectoryName(baseDir)}: too many runs started in the same second.", ErrorKind.Failure);
+            return new Error($"Could not create a run directory under {Path.GetDirectoryName(baseDir)}: too many runs started in the same second.", ErrorKind.Failure, ErrorCode.OutputUnwritable);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            return new Error($"Could not create the run directory {baseDir} ({e.Message.TrimEnd('.')}); check --out.");
+            return new Error($"Could not create the run directory {baseDir} ({e.Message.TrimEnd('.')}); check --out.", Code: ErrorCode.OutputUnwritable);
         }
     }
 
@@ -105,10 +105,10 @@ public static class RunStore
         var directory = Directory.Exists(runDirOrModel) ? runDirOrModel
             : File.Exists(runDirOrModel) ? Path.GetDirectoryName(Path.GetFullPath(runDirOrModel))!
             : null;
-        if (directory is null) return new Error($"{runDirOrModel} does not exist (expected a run directory or its {RunPaths.ModelFile}).");
+        if (directory is null) return new Error($"{runDirOrModel} does not exist (expected a run directory or its {RunPaths.ModelFile}).", Code: ErrorCode.RunNotFound);
         var path = Path.Combine(directory, RunPaths.RunFile);
         if (!File.Exists(path))
-            return new Error($"{path} is missing: {directory} is not a MnistGen run directory (a {RunPaths.ModelFile} needs the {RunPaths.RunFile} written beside it).");
+            return new Error($"{path} is missing: {directory} is not a MnistGen run directory (a {RunPaths.ModelFile} needs the {RunPaths.RunFile} written beside it).", Code: ErrorCode.RunNotFound);
         string json;
         try
         {
@@ -116,7 +116,7 @@ public static class RunStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new Error($"Could not read {path} ({e.Message.TrimEnd('.')}).");
+            return new Error($"Could not read {path} ({e.Message.TrimEnd('.')}).", Code: ErrorCode.RunInvalid);
         }
         return RunJson.Parse(json, path).Map(run => run with { Directory = Path.GetFullPath(directory) });
     }
@@ -157,7 +157,7 @@ public static class RunStore
     {
         if (run.Directory is null) throw new ArgumentException("The run was not read from a directory.", nameof(run));
         if (run.Checkpoint is null)
-            return new Error($"{run.Directory} has no checkpoint yet: no epoch of that run completed.");
+            return new Error($"{run.Directory} has no checkpoint yet: no epoch of that run completed.", Code: ErrorCode.RunInvalid);
         var path = modelPath ?? Path.Combine(run.Directory, run.Checkpoint.Model);
         return VerifyFile(path, run.Checkpoint.ModelSha256, run)
             .Bind(_ => LoadInto(path, spec, reader => module.load(reader, strict: true)));
@@ -175,17 +175,17 @@ public static class RunStore
 
     private static Result<string> VerifyFile(string path, string expectedSha256, TrainingRun run)
     {
-        if (!File.Exists(path)) return new Error($"{path} is missing; {RunPaths.RunFile} in {run.Directory} records a checkpoint of epoch {run.Checkpoint!.Epoch.ToString(CultureInfo.InvariantCulture)}.");
+        if (!File.Exists(path)) return new Error($"{path} is missing; {RunPaths.RunFile} in {run.Directory} records a checkpoint of epoch {run.Checkpoint!.Epoch.ToString(CultureInfo.InvariantCulture)}.", Code: ErrorCode.RunInvalid);
         try
         {
             var actual = AtomicFile.Sha256(path);
             if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
-                return new Error($"{path} is not the checkpoint its {RunPaths.RunFile} records (SHA-256 differs): the file was replaced, damaged or not saved completely.");
+                return new Error($"{path} is not the checkpoint its {RunPaths.RunFile} records (SHA-256 differs): the file was replaced, damaged or not saved completely.", Code: ErrorCode.RunInvalid);
             return path;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new Error($"Could not read {path} ({e.Message.TrimEnd('.')}).");
+            return new Error($"Could not read {path} ({e.Message.TrimEnd('.')}).", Code: ErrorCode.RunInvalid);
         }
     }
 
@@ -198,16 +198,16 @@ public static class RunStore
             using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
             load(reader);
             if (stream.Position != stream.Length)
-                return new Error($"{path} does not fit architecture '{spec.Id}': it has data past the end of the checkpoint.");
+                return new Error($"{path} does not fit architecture '{spec.Id}': it has data past the end of the checkpoint.", Code: ErrorCode.RunInvalid);
             return path;
         }
         catch (EndOfStreamException)
         {
-            return new Error($"{path} is truncated: it ends before the checkpoint of architecture '{spec.Id}' is complete.");
+            return new Error($"{path} is truncated: it ends before the checkpoint of architecture '{spec.Id}' is complete.", Code: ErrorCode.RunInvalid);
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or FormatException or OverflowException or OutOfMemoryException or IndexOutOfRangeException or NotSupportedException or InvalidOperationException)
         {
-            return new Error($"{path} does not fit architecture '{spec.Id}' ({e.Message.Split('\n')[0].TrimEnd('.')}).");
+            return new Error($"{path} does not fit architecture '{spec.Id}' ({e.Message.Split('\n')[0].TrimEnd('.')}).", Code: ErrorCode.RunInvalid);
         }
     }
 

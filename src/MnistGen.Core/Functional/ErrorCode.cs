@@ -29,4 +29,16 @@ public enum ErrorCode
 
     /// <summary>The LibTorch native libraries could not be loaded.</summary>
     RuntimeUnavailable,
+
+    /// <summary>The path names no run: it does not exist, or has no run.json.</summary>
+    RunNotFound,
+
+    /// <summary>A run's run.json or checkpoint cannot be used: unreadable, foreign, truncated, damaged or not the recorded file.</summary>
+    RunInvalid,
+
+    /// <summary>No compiled architecture has the name given.</summary>
+    UnknownArchitecture,
+
+    /// <summary>A run directory could not be created.</summary>
+    OutputUnwritable,
 }

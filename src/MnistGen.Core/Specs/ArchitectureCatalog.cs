@@ -16,16 +16,16 @@ public static class ArchitectureCatalog
     {
         var all = architectures.ToImmutableArray();
         var wanted = name?.Trim() ?? "";
-        if (wanted.Length == 0) return new Error("Name an architecture: " + Known(all) + ".");
+        if (wanted.Length == 0) return new Error("Name an architecture: " + Known(all) + ".", Code: ErrorCode.UnknownArchitecture);
 
         var match = all.FirstOrDefault(a => string.Equals(a.Id, wanted, StringComparison.OrdinalIgnoreCase))
                     ?? all.FirstOrDefault(a => string.Equals(a.Name, wanted, StringComparison.OrdinalIgnoreCase));
         if (match is not null) return match;
 
-        if (all.IsEmpty) return new Error($"Unknown architecture '{wanted}': no architectures are defined (add a spec to specs/ and build).");
+        if (all.IsEmpty) return new Error($"Unknown architecture '{wanted}': no architectures are defined (add a spec to specs/ and build).", Code: ErrorCode.UnknownArchitecture);
         var suggestion = DidYouMean.Closest(wanted, all.Select(a => a.Id).Concat(all.Select(a => a.Name)));
         var didYouMean = DidYouMean.Phrase(suggestion is null ? null : all.First(a => a.Id == suggestion || a.Name == suggestion).Id);
-        return new Error($"Unknown architecture '{wanted}'.{didYouMean} Known architectures: {Known(all)}.");
+        return new Error($"Unknown architecture '{wanted}'.{didYouMean} Known architectures: {Known(all)}.", Code: ErrorCode.UnknownArchitecture);
     }
 
     private static string Known(ImmutableArray<ArchitectureSpec> all) =>

@@ -88,6 +88,7 @@ public class RunJsonTests
     public void Foreign_truncated_or_incomplete_records_are_one_sentence_naming_the_file(string json, string expected)
     {
         var error = Assert.Single(RunJson.Parse(json, "/runs/a/run.json").Errors);
+        Assert.Equal(MnistGen.Core.Functional.ErrorCode.RunInvalid, error.Code);
         Assert.StartsWith("/runs/a/run.json ", error.Message);
         Assert.Contains(expected, error.Message);
         Assert.DoesNotContain("\n", error.Message);

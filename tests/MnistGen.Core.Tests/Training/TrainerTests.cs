@@ -159,6 +159,7 @@ public sealed class TrainerTests : IDisposable
         var resume = Options() with { Resume = run.Directory, Persist = true };
 
         var otherVersion = Trainer.Train(Spec(Config(epochs: 1), hash: "ffff0000ffff0000"), _data, resume);
+        Assert.Equal(ErrorCode.SpecMismatch, Assert.Single(otherVersion.Errors).Code);
         var message = Assert.Single(otherVersion.Errors).Message;
         Assert.Contains("another version of specs/tiny-mlp.yaml", message);
         Assert.Contains("a1b2c3d4e5f6", message);
@@ -198,6 +199,7 @@ public sealed class TrainerTests : IDisposable
         {
             var error = Assert.Single(result);
             Assert.Equal(ErrorKind.BadInput, error.Kind);
+            Assert.Equal(ErrorCode.RunInvalid, error.Code);
             var file = damage.EndsWith("json", StringComparison.Ordinal) ? paths.RunJson : paths.Model;
             Assert.Contains(file, error.Message);
             Assert.DoesNotContain("\n", error.Message);
