@@ -24,8 +24,8 @@ public static class RunJson
         // The specific converters come first: System.Text.Json uses the first that can convert a type.
         Converters =
         {
-            new WireNameConverter<DatasetKind>(WireNames.Of, WireNames.TryParse),
-            new WireNameConverter<OptimizerKind>(WireNames.Of, WireNames.TryParse),
+            new WireNameConverter<DatasetKind>("data set", WireNames.Of, WireNames.TryParse),
+            new WireNameConverter<OptimizerKind>("optimizer", WireNames.Of, WireNames.TryParse),
             new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false),
         },
         RespectNullableAnnotations = true,
@@ -84,13 +84,15 @@ public static class RunJson
     internal delegate bool TryParse<T>(string? name, out T value);
 
     /// <summary>An enum as its wire name (<see cref="WireNames"/>); an unknown name is a JsonException, so a clear error.</summary>
-    private sealed class WireNameConverter<T>(Func<T, string> write, TryParse<T> read) : JsonConverter<T> where T : struct, Enum
+    private sealed class WireNameConverter<T>(string what, Func<T, string> write, TryParse<T> read) : JsonConverter<T> where T : struct, Enum
     {
+        private readonly string _known = string.Join(", ", Enum.GetValues<T>().Select(write));
+
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            if (reader.TokenType != JsonTokenType.String) throw new JsonException($"Expected a {typeof(T).Name} name (a string).");
+            if (reader.TokenType != JsonTokenType.String) throw new JsonException($"The {what} must be a name ({_known}).");
             var name = reader.GetString();
-            return read(name, out var value) ? value : throw new JsonException($"'{name}' is not a known {typeof(T).Name} name.");
+            return read(name, out var value) ? value : throw new JsonException($"'{name}' is not a {what} this version knows ({_known}).");
         }
 
         public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(write(value));

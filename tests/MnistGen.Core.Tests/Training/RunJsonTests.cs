@@ -76,6 +76,7 @@ public class RunJsonTests
         var json = RunJson.Serialize(Sample()).Replace("\"fashion-mnist\"", "\"cifar\"", StringComparison.Ordinal);
         var error = Assert.Single(RunJson.Parse(json, "/runs/a/run.json").Errors);
         Assert.StartsWith("/runs/a/run.json is not a valid run record", error.Message);
+        Assert.Contains("'cifar' is not a data set this version knows (mnist, fashion-mnist).", error.Message);
         Assert.DoesNotContain("\n", error.Message);
     }
 
