@@ -15,8 +15,9 @@ using static TorchSharp.torch;
 namespace MnistGen.Core.Training;
 
 /// <summary>
-/// The training pipeline for every generated architecture. Decisions (configuration, device, shuffle,
-/// learning rates, folding) are pure functions; this class performs the effects in a fixed order:
+/// The training pipeline for every generated architecture. Decisions (the plan of <see cref="TrainingPlanner"/>:
+/// configuration, device, threads; then shuffle, learning rates, folding) are pure functions; this class carries
+/// a plan out, performing the effects in a fixed order:
 /// build the module on the CPU -> load the checkpoint when resuming -> move to the device -> create the
 /// optimizer (and load its state) -> train, checkpointing after every epoch.
 /// </summary>
