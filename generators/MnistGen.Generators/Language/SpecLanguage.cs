@@ -12,7 +12,6 @@ internal static class SpecLanguage
 {
     private static readonly IntType Positive = new(1, int.MaxValue);
     private static readonly IntType Size = new(1, 1 << 20);
-    private static readonly IntType NonNegativeSize = new(0, 1 << 20);
     private static readonly NumberType Probability = new(0, false, 1, true);
     private static readonly NumberType PositiveNumber = new(0, true, double.PositiveInfinity, false);
     private static readonly NumberType NonNegativeNumber = new(0, false, double.PositiveInfinity, false);
