@@ -78,7 +78,7 @@ public class BinderTests
         Assert.Equal(new AugmentModel(2, 10.0), t.Augment);
         Assert.Equal(
             ["conv1", "bn1", "leaky_relu_1", "avg_pool2d_1", "dropout2d_1", "conv2", "gelu_1", "max_pool2d_1", "flatten_1", "fc1", "bn2",
-             "tanh_1", "fc2", "sigmoid_1", "softmax_1", "relu_1", "dropout_1", "head"],
+             "tanh_1", "fc2", "sigmoid_1", "softmax_1", "relu_1", "dropout_1", "head", "log_softmax_1"],
             model.Layers.Select(l => l.Name));
         Assert.Equal(["[8, 28, 28]", "[8, 14, 14]", "[8, 6, 6]", "[8, 5, 5]", "[200]"],
             model.Layers.Where(l => l.Kind is "conv2d" or "avg_pool2d" or "max_pool2d" or "flatten").Select(l => l.OutputShape.ToString()));
