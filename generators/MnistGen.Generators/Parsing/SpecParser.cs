@@ -150,7 +150,7 @@ internal static class SpecParser
         public YamlNode ReadNode(int depth)
         {
             var next = Next();
-            if (depth > MaxDepth) throw new YamlException(next.Start, next.End, $"the spec is nested more than {MaxDepth} levels deep");
+            if (depth > MaxDepth) throw new YamlException(next.Start, next.End, $"the spec is nested more than {Invariant.Number(MaxDepth)} levels deep");
             YamlNode node;
             switch (next)
             {
