@@ -5,6 +5,7 @@ using MnistGen.Generators.Binding;
 using MnistGen.Generators.Common;
 using MnistGen.Generators.Diagnostics;
 using MnistGen.Generators.Emitting;
+using MnistGen.Generators.Lowering;
 using MnistGen.Generators.Parsing;
 
 namespace MnistGen.Generators;
@@ -54,18 +55,36 @@ internal static class SpecCompiler
         }
     }
 
-    /// <summary>Emits a model; a failure becomes a diagnostic and an #error so the build cannot pass silently.</summary>
-    public static (string HintName, string Source, SpecDiagnostic? Error) Emit(SpecModel model)
+    /// <summary>Lowers a valid spec's layers to the ops its forward pass runs; a failure becomes a diagnostic.</summary>
+    public static LoweredSpec Lower(BoundSpec spec)
+    {
+        var model = spec.Model!;
+        try
+        {
+            return new LoweredSpec(spec.FilePath, model, Lowerer.Lower(model), EquatableArray<SpecDiagnostic>.Empty);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new LoweredSpec(spec.FilePath, model, null, EquatableArray.Create(Internal(e)));
+        }
+    }
+
+    /// <summary>Emits a lowered model; a failure (here or in lowering) becomes a diagnostic and an #error so the build cannot pass silently.</summary>
+    public static (string HintName, string Source, SpecDiagnostic? Error) Emit(LoweredSpec spec)
     {
         try
         {
-            var (hint, source) = ModelEmitter.Emit(model);
+            if (spec.Model is null) return Failed(spec.Diagnostics[0]);
+            var (hint, source) = ModelEmitter.Emit(spec.Model);
             return (hint, source, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return ($"{model.ClassName}.g.cs", $"#error The spec compiler failed to emit {model.SourcePath}\n", Internal(e));
+            return Failed(Internal(e));
         }
+
+        (string, string, SpecDiagnostic?) Failed(SpecDiagnostic error) =>
+            ($"{spec.Bound.ClassName}.g.cs", $"#error The spec compiler failed to emit {spec.Bound.SourcePath}\n", error);
     }
 
     /// <summary>

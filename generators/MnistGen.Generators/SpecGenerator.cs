@@ -6,12 +6,13 @@ using MnistGen.Generators.Binding;
 using MnistGen.Generators.Common;
 using MnistGen.Generators.Diagnostics;
 using MnistGen.Generators.Emitting;
+using MnistGen.Generators.Lowering;
 using MnistGen.Generators.Parsing;
 
 namespace MnistGen.Generators;
 
 /// <summary>
-/// specs/*.yaml -> TorchSharp modules + the Architectures registry. Wiring only: every step is a static
+/// specs/*.yaml -> parse -> bind -> lower -> TorchSharp modules + the Architectures registry. Wiring only: every step is a static
 /// function of equatable values (see <see cref="SpecCompiler"/>), every stage is tracked, one output
 /// emits source and others report diagnostics.
 /// </summary>
@@ -47,6 +48,10 @@ public sealed class SpecGenerator : IIncrementalGenerator
             .Select(static (pair, _) => pair.Left)
             .WithTrackingName(TrackingNames.ModelsToEmit);
 
+        var lowered = toEmit
+            .Select(static (spec, _) => SpecCompiler.Lower(spec))
+            .WithTrackingName(TrackingNames.Lowered);
+
         var registry = toEmit
             .Select(static (spec, _) => new RegistryEntry(spec.Model!.Id, spec.Model.ClassName))
             .Collect()
@@ -58,7 +63,7 @@ public sealed class SpecGenerator : IIncrementalGenerator
             .Select(static (spec, _) => new FileDiagnostics(spec.FilePath, spec.Diagnostics))
             .WithTrackingName(TrackingNames.Diagnostics);
 
-        context.RegisterSourceOutput(toEmit, static (spc, spec) => EmitModel(spc, spec));
+        context.RegisterSourceOutput(lowered, static (spc, spec) => EmitModel(spc, spec));
         context.RegisterSourceOutput(registry, static (spc, entries) =>
         {
             var (hintName, source) = RegistryEmitter.Emit(entries);
@@ -78,9 +83,9 @@ public sealed class SpecGenerator : IIncrementalGenerator
         });
     }
 
-    private static void EmitModel(SourceProductionContext context, BoundSpec spec)
+    private static void EmitModel(SourceProductionContext context, LoweredSpec spec)
     {
-        var (hintName, source, error) = SpecCompiler.Emit(spec.Model!);
+        var (hintName, source, error) = SpecCompiler.Emit(spec);
         context.AddSource(hintName, SourceText.From(source, System.Text.Encoding.UTF8));
         if (error is not null) context.ReportDiagnostic(ToRoslyn(spec.FilePath, error));
     }

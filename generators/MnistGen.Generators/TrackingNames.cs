@@ -10,5 +10,6 @@ internal static class TrackingNames
     public const string Registry = nameof(Registry);
     public const string DuplicateNames = nameof(DuplicateNames);
     public const string ModelsToEmit = nameof(ModelsToEmit);
+    public const string Lowered = nameof(Lowered);
     public const string Diagnostics = nameof(Diagnostics);
 }

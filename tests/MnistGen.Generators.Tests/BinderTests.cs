@@ -1,5 +1,7 @@
 using System.Globalization;
+using MnistGen.Generators.Common;
 using MnistGen.Generators.Binding;
+using MnistGen.Generators.Layers;
 
 namespace MnistGen.Generators.Tests;
 
@@ -24,7 +26,7 @@ public class BinderTests
         Assert.Equal(
             ["[32, 24, 24]", "[32, 24, 24]", "[32, 12, 12]", "[64, 8, 8]", "[64, 8, 8]", "[64, 4, 4]", "[1024]", "[256]", "[256]", "[256]", "[10]", "[10]"],
             model.Layers.Select(l => l.OutputShape.ToString()));
-        Assert.Equal(1024, model.Layers.Single(l => l.Name == "fc1").InFeatures);
+        Assert.Equal(1024, Assert.IsType<LinearLayer>(model.Layers.Single(l => l.Name == "fc1")).InFeatures);
     }
 
     [Fact]
@@ -61,7 +63,7 @@ public class BinderTests
         Assert.Null(model.ExpectedAccuracy);
         Assert.Equal("", model.Description);
         Assert.Equal("Logits", model.Output);
-        Assert.True(model.Layers.Single(l => l.Kind == "linear").Bias);
+        Assert.True(Assert.IsType<LinearLayer>(model.Layers.Single(l => l.Kind == "linear")).Bias);
     }
 
     [Fact]
@@ -76,7 +78,7 @@ public class BinderTests
         Assert.Equal(new AugmentModel(2, 10.0), t.Augment);
         Assert.Equal(
             ["conv1", "bn1", "leaky_relu_1", "avg_pool2d_1", "dropout2d_1", "conv2", "gelu_1", "max_pool2d_1", "flatten_1", "fc1", "bn2",
-             "tanh_1", "fc2", "sigmoid_1", "softmax_1", "relu_1", "dropout_1", "head"],
+             "tanh_1", "fc2", "sigmoid_1", "softmax_1", "relu_1", "dropout_1", "head", "log_softmax_1"],
             model.Layers.Select(l => l.Name));
         Assert.Equal(["[8, 28, 28]", "[8, 14, 14]", "[8, 6, 6]", "[8, 5, 5]", "[200]"],
             model.Layers.Where(l => l.Kind is "conv2d" or "avg_pool2d" or "max_pool2d" or "flatten").Select(l => l.OutputShape.ToString()));
@@ -86,12 +88,20 @@ public class BinderTests
     }
 
     [Fact]
-    public void Activations_work_in_place_only_on_a_fresh_conv_linear_or_batch_norm_output()
+    public void Each_kind_binds_to_its_own_typed_model_with_only_its_own_values()
     {
-        var model = TestSpecs.Compile(new Parsing.SpecFile("/x/specs/all-kinds.yaml", File.ReadAllText("TestData/all-kinds.yaml"))).Model!;
+        var layers = TestSpecs.Compile(new Parsing.SpecFile("/x/specs/all-kinds.yaml", File.ReadAllText("TestData/all-kinds.yaml"))).Model!.Layers;
 
-        Assert.Equal(["leaky_relu_1"], model.Layers.Where(l => l.InPlace).Select(l => l.Name)); // relu_1 follows softmax
-        Assert.True(TestSpecs.Compile(TestSpecs.Real("cnn-3x3")).Model!.Layers.Where(l => l.Kind == "relu").All(l => l.InPlace));
+        Assert.Equal(new Conv2dLayer("conv2d", "conv1", EquatableArray.Create(1, 28, 28), EquatableArray.Create(8, 28, 28), 80, 56_448, 1, 8, 3, 1, 1, true), layers[0]);
+        Assert.Equal((1E-05, 0.1), (Assert.IsType<BatchNormLayer>(layers[1]).Eps, ((BatchNormLayer)layers[1]).Momentum));
+        Assert.Equal(0.1, Assert.IsType<LeakyReluLayer>(layers[2]).Slope);
+        Assert.Equal((2, 2), (Assert.IsType<PoolLayer>(layers[3]).Kernel, ((PoolLayer)layers[3]).Stride));
+        Assert.Equal(0.1, Assert.IsType<DropoutLayer>(layers[4]).P);
+        Assert.Equal((2, 1), (Assert.IsType<PoolLayer>(layers[7]).Kernel, ((PoolLayer)layers[7]).Stride));
+        Assert.Equal((0.001, 0.2), (Assert.IsType<BatchNormLayer>(layers[10]).Eps, ((BatchNormLayer)layers[10]).Momentum));
+        Assert.Equal((32, 16, false), (Assert.IsType<LinearLayer>(layers[12]).InFeatures, ((LinearLayer)layers[12]).OutFeatures, ((LinearLayer)layers[12]).Bias));
+        Assert.Equal(0.5, Assert.IsType<DropoutLayer>(layers[16]).P);
+        Assert.IsType<PlainLayer>(layers[8]); // flatten: no keys of its own
     }
 
     [Theory]

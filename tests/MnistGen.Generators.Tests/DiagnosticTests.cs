@@ -37,6 +37,14 @@ public class DiagnosticTests
         "MNG0001", 6, 11, "YAML syntax error: While parsing a node, did not find expected node content");
 
     [Fact]
+    public void MNG0001_a_tab_as_indentation_is_reported_at_the_tab() => AssertError(Single(Change("  - relu\n", "\t- relu\n")),
+        "MNG0001", 6, 1, "YAML syntax error: While scanning a mapping, found invalid tab as indentation");
+
+    [Fact]
+    public void MNG0001_a_tab_after_spaces_in_the_indentation_is_reported_at_the_tab() => AssertError(Single(Change("  epochs: 2", "  \tepochs: 2")),
+        "MNG0001", 16, 3, "YAML syntax error: While scanning a plain scalar, found a tab character that violate indentation");
+
+    [Fact]
     public void MNG0002_unknown_key_suggests_and_lists() => AssertError(Single(Change("batch_size: 32", "batch_sise: 32")),
         "MNG0002", 15, 3,
         "Unknown key 'batch_sise' in training. Did you mean 'batch_size'? Valid keys: dataset, loss, optimizer, batch_size, epochs, seed, schedule, augment.");

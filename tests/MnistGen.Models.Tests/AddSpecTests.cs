@@ -21,18 +21,8 @@ public sealed class AddSpecTests : IDisposable
     [Fact]
     public void A_new_spec_file_becomes_a_registered_runnable_class_and_deleting_it_removes_the_class()
     {
-        var project = Path.Combine(_scratch, "src", "MnistGen.Models", "MnistGen.Models.csproj");
+        var project = ScratchModelsProject();
         var specs = Path.Combine(_scratch, "specs");
-        Directory.CreateDirectory(Path.GetDirectoryName(project)!);
-        Directory.CreateDirectory(specs);
-        File.Copy(Path.Combine(MnistGen.Tests.Shared.TestRepository.Root, "src", "MnistGen.Models", "MnistGen.Models.csproj"), project);
-        // The same build settings as the repository (warnings as errors, central package versions, ...).
-        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
-        {
-            File.Copy(Path.Combine(MnistGen.Tests.Shared.TestRepository.Root, file), Path.Combine(_scratch, file));
-        }
-        Directory.CreateDirectory(Path.Combine(_scratch, "build"));
-        foreach (var file in Directory.GetFiles(Path.Combine(MnistGen.Tests.Shared.TestRepository.Root, "build"))) File.Copy(file, Path.Combine(_scratch, "build", Path.GetFileName(file)));
         File.Copy(Path.Combine(MnistGen.Tests.Shared.TestRepository.Root, "specs", "mlp.yaml"), Path.Combine(specs, "mlp.yaml"));
         var newSpec = Path.Combine(specs, "all-kinds.yaml");
         File.Copy(Path.Combine(MnistGen.Tests.Shared.TestRepository.Root, "tests", "MnistGen.Generators.Tests", "TestData", "all-kinds.yaml"), newSpec);
@@ -48,6 +38,107 @@ public sealed class AddSpecTests : IDisposable
         File.Delete(newSpec);
         Build(project, restore: false);
         Assert.Equal(["mlp"], Registry(project).Select(a => a.Id));
+    }
+
+    /// <summary>
+    /// The walk-through of CONTRIBUTING.md, "Adding a layer kind", done on a scratch copy of the generator: one
+    /// new file under Layers/ and one registration line make a spec using the new kind build, register and
+    /// train like any other; the same file without its forward code does not compile.
+    /// </summary>
+    [Fact]
+    public void A_new_layer_kind_is_one_new_file_and_one_registration_line()
+    {
+        var project = ScratchModelsProject();
+        var generator = CopyGenerator();
+        var registry = Path.Combine(Path.GetDirectoryName(generator)!, "Layers", "LayerKinds.cs");
+        var before = File.ReadAllLines(registry);
+        File.WriteAllLines(registry, before.SelectMany(line => line.Trim() == "new SoftmaxKind(),"
+            ? new[] { line, line.Replace("new SoftmaxKind(),", "new SiluKind(),") }
+            : new[] { line }));
+        Assert.Single(File.ReadAllLines(registry).Except(before));
+        var newKind = Path.Combine(Path.GetDirectoryName(generator)!, "Layers", "Silu.cs");
+        File.WriteAllText(newKind, SiluKind);
+        File.WriteAllText(Path.Combine(_scratch, "specs", "swish.yaml"), """
+            name: Swish
+            input: [1, 28, 28]
+            layers:
+              - conv2d: { out: 4, kernel: 3 }
+              - silu
+              - max_pool2d: 2
+              - flatten
+              - linear: 10
+              - log_softmax
+            training: { loss: nll, optimizer: adam }
+            """);
+
+        Build(project, restore: true, $"-p:MnistGenGenerator={generator}");
+        var swish = Assert.Single(Registry(project));
+        Assert.Equal(["conv1", "silu_1", "max_pool2d_1", "flatten_1", "fc1", "log_softmax_1"], swish.Summary.Layers.Select(l => l.Name));
+        Assert.Equal(("silu", 4 * 13 * 13 * 10 + 10 + 4 * 9 + 4L), (swish.Summary.Layers[1].Kind, swish.Summary.TotalParameters));
+        RunForwardAndBackward(swish);
+
+        File.WriteAllText(newKind, SiluKind.Replace("    public override string Forward(PlainLayer layer, string x) => $\"{x}.silu()\";\n", ""));
+        var (exitCode, output) = Run(_scratch, "build", generator, "-nologo", "-v:q", "-nodeReuse:false", "-p:UseSharedCompilation=false", "--no-restore");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("error CS0534", output); // 'SiluKind' does not implement inherited abstract member ... Forward
+        Assert.Contains("Forward", output);
+    }
+
+    /// <summary>What a contributor writes for SiLU (x * sigmoid(x)), word for word as CONTRIBUTING.md shows it.</summary>
+    private const string SiluKind = """
+        using MnistGen.Generators.Language;
+
+        namespace MnistGen.Generators.Layers;
+
+        /// <summary>SiLU (swish): x * sigmoid(x).</summary>
+        internal sealed class SiluKind : ElementwiseKind
+        {
+            public override Variant Entry { get; } = new("silu", "SiLU", "x * sigmoid(x) (torch.nn.functional.silu).", null);
+
+            public override string Forward(PlainLayer layer, string x) => $"{x}.silu()";
+        }
+
+        """;
+
+    /// <summary>A scratch copy of the models project with the repository's build settings and an empty specs folder.</summary>
+    private string ScratchModelsProject()
+    {
+        var root = MnistGen.Tests.Shared.TestRepository.Root;
+        var project = Path.Combine(_scratch, "src", "MnistGen.Models", "MnistGen.Models.csproj");
+        Directory.CreateDirectory(Path.GetDirectoryName(project)!);
+        Directory.CreateDirectory(Path.Combine(_scratch, "specs"));
+        File.Copy(Path.Combine(root, "src", "MnistGen.Models", "MnistGen.Models.csproj"), project);
+        // The same build settings as the repository (warnings as errors, central package versions, ...).
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+        {
+            File.Copy(Path.Combine(root, file), Path.Combine(_scratch, file));
+        }
+        Directory.CreateDirectory(Path.Combine(_scratch, "build"));
+        foreach (var file in Directory.GetFiles(Path.Combine(root, "build"))) File.Copy(file, Path.Combine(_scratch, "build", Path.GetFileName(file)));
+        return project;
+    }
+
+    /// <summary>The generator's sources (no build output) and the files its project links in, at the same relative places.</summary>
+    private string CopyGenerator()
+    {
+        var root = MnistGen.Tests.Shared.TestRepository.Root;
+        var source = Path.Combine(root, "generators", "MnistGen.Generators");
+        var target = Path.Combine(_scratch, "generators", "MnistGen.Generators");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj") continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(target, relative))!);
+            File.Copy(file, Path.Combine(target, relative));
+        }
+        var csproj = Path.Combine(target, "MnistGen.Generators.csproj");
+        foreach (var include in System.Xml.Linq.XDocument.Load(csproj).Descendants("Compile").Select(c => (string?)c.Attribute("Include")).OfType<string>())
+        {
+            var linked = Path.GetRelativePath(root, Path.GetFullPath(Path.Combine(source, include)));
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(_scratch, linked))!);
+            File.Copy(Path.Combine(root, linked), Path.Combine(_scratch, linked));
+        }
+        return csproj;
     }
 
     private static void RunForwardAndBackward(ArchitectureSpec spec)
@@ -76,24 +167,25 @@ public sealed class AddSpecTests : IDisposable
         return ((IEnumerable<ArchitectureSpec>)all).ToList();
     }
 
-    private void Build(string project, bool restore)
+    private void Build(string project, bool restore, params string[] properties)
     {
         // No build servers: nothing may outlive the test. The repository's own projects (Core, the generator)
         // are referenced in place and are already built, so only the scratch project compiles.
+        var (exitCode, output) = Run(_scratch, [
+            "build", project, "-nologo", "-v:q", "-nodeReuse:false", "-p:UseSharedCompilation=false",
+            $"-p:MnistGenRoot={MnistGen.Tests.Shared.TestRepository.Root}/", restore ? "-restore" : "--no-restore", .. properties]);
+        Assert.True(exitCode == 0, $"dotnet build failed ({exitCode}):\n{output}");
+    }
+
+    private static (int ExitCode, string Output) Run(string directory, params string[] arguments)
+    {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
-            WorkingDirectory = _scratch,
+            WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[]
-                 {
-                     "build", project, "-nologo", "-v:q", "-nodeReuse:false", "-p:UseSharedCompilation=false",
-                     $"-p:MnistGenRoot={MnistGen.Tests.Shared.TestRepository.Root}/", restore ? "-restore" : "--no-restore",
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
         // The test host's MSBuild variables would point the child build at the wrong SDK pieces.
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
         {
@@ -103,6 +195,6 @@ public sealed class AddSpecTests : IDisposable
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "dotnet build took longer than 5 minutes");
-        Assert.True(process.ExitCode == 0, $"dotnet build failed ({process.ExitCode}):\n{output.Result}\n{errors.Result}");
+        return (process.ExitCode, output.Result + "\n" + errors.Result);
     }
 }

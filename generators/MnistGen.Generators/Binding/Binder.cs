@@ -6,6 +6,7 @@ using System.Text;
 using MnistGen.Generators.Common;
 using MnistGen.Generators.Diagnostics;
 using MnistGen.Generators.Language;
+using MnistGen.Generators.Layers;
 using MnistGen.Generators.Parsing;
 
 namespace MnistGen.Generators.Binding;
@@ -99,7 +100,7 @@ internal static class Binder
             Layers: layers.Models.ToEquatableArray(),
             Training: training,
             ExpectedAccuracy: expectedAccuracy,
-            Output: lastKind switch { "log_softmax" => "LogProbabilities", "softmax" => "Probabilities", _ => "Logits" },
+            Output: LayerKinds.Get(lastKind).NetworkOutput ?? "Logits",
             NameSpan: root.SpanOf("name"));
     }
 
@@ -109,13 +110,15 @@ internal static class Binder
         return input.Items.Select(i => (int)((IntValue)i!).Int).ToArray();
     }
 
+    /// <summary>The loss must fit what the network outputs: logits, log-probabilities or probabilities (the last kind says which).</summary>
     private static void CheckLoss(VariantValue loss, string lastKind, Checker checker)
     {
-        string? reason = (loss.Kind, lastKind) switch
+        var output = LayerKinds.Get(lastKind).NetworkOutput;
+        string? reason = (loss.Kind, output) switch
         {
-            ("nll", "softmax") => "nll expects log-probabilities and softmax gives probabilities; use log_softmax instead",
-            ("nll", not "log_softmax") => "nll expects log-probabilities; end the layers with log_softmax, or use cross_entropy on logits",
-            ("cross_entropy", "softmax") => "cross_entropy applies log_softmax to its input itself, so softmax would be applied twice; remove softmax or replace it with log_softmax",
+            ("nll", "Probabilities") => "nll expects log-probabilities and softmax gives probabilities; use log_softmax instead",
+            ("nll", not "LogProbabilities") => "nll expects log-probabilities; end the layers with log_softmax, or use cross_entropy on logits",
+            ("cross_entropy", "Probabilities") => "cross_entropy applies log_softmax to its input itself, so softmax would be applied twice; remove softmax or replace it with log_softmax",
             _ => null,
         };
         if (reason is not null) checker.Report(SpecDiagnostics.LossMismatch, loss.KindSpan, loss.Kind, lastKind, reason);
@@ -177,9 +180,9 @@ internal static class Binder
 
     private static bool Has(VariantValue variant, string key) => variant.Variant.Fields.Any(f => f.Key == key);
 
-    private sealed class BoundLayers(List<LayerModel> models, string? lastKind, bool complete, SourceSpan lastKindSpan)
+    private sealed class BoundLayers(List<BoundLayer> models, string? lastKind, bool complete, SourceSpan lastKindSpan)
     {
-        public List<LayerModel> Models { get; } = models;
+        public List<BoundLayer> Models { get; } = models;
 
         /// <summary>The last layer's kind, even when shapes could not be inferred; null when the last layer itself is wrong.</summary>
         public string? LastKind { get; } = lastKind;
@@ -220,18 +223,18 @@ internal static class Binder
         }
 
         var counters = new Dictionary<string, int>(StringComparer.Ordinal);
-        var models = new List<LayerModel>();
+        var models = new List<BoundLayer>();
         var shape = input;
         foreach (var layer in layers)
         {
-            var name = layer.Parameters.Text("name") ?? Names.NextDefault(SpecLanguage.DefaultNamePrefix(layer.Kind), counters, taken);
+            var kind = LayerKinds.Get(layer.Kind);
+            var name = layer.Parameters.Text("name") ?? Names.NextDefault(kind.NamePrefix, counters, taken);
             if (shape is null)
             {
                 complete = false;
                 continue;
             }
-            var previous = models.Count > 0 ? models[models.Count - 1].Kind : null;
-            var bound = Shapes.Infer(layer, name, shape, previous, checker);
+            var bound = kind.Bind(new LayerInput(layer, name, shape, checker));
             if (bound is null)
             {
                 shape = null; // later shapes depend on this one: stop here rather than report derived errors

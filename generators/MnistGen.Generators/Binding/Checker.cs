@@ -94,7 +94,7 @@ internal sealed class Checker(List<SpecDiagnostic> diagnostics)
         {
             return WrongType(node, label, type.Expected);
         }
-        var items = sequence.Items.Select((item, i) => Check(item, type.Item, $"{label}[{i}]")).ToList();
+        var items = sequence.Items.Select((item, i) => Check(item, type.Item, $"{label}[{Invariant.Number(i)}]")).ToList();
         return new ListValue(items, node.Span);
     }
 

@@ -1,5 +1,6 @@
 using MnistGen.Generators.Common;
 using MnistGen.Generators.Diagnostics;
+using MnistGen.Generators.Layers;
 
 namespace MnistGen.Generators.Binding;
 
@@ -20,7 +21,7 @@ internal sealed record SpecModel(
     string SpecHash,
     EquatableArray<int> InputShape,
     int Classes,
-    EquatableArray<LayerModel> Layers,
+    EquatableArray<BoundLayer> Layers,
     TrainingModel Training,
     double? ExpectedAccuracy,
     string Output,
@@ -45,38 +46,6 @@ internal sealed record SpecModel(
             return total;
         }
     }
-}
-
-/// <summary>
-/// One layer with its inferred shapes and costs. Parameters that a kind does not have keep their zero value.
-/// </summary>
-/// <param name="Kind">The spec's kind, e.g. conv2d.</param>
-/// <param name="Name">Field name for parameterised layers (conv1), summary name for the others (relu_1).</param>
-/// <param name="InFeatures">Input channels (conv2d, batch_norm after a conv) or features (linear, batch_norm on flat input).</param>
-/// <param name="Rate">Dropout p, leaky_relu slope or batch_norm eps.</param>
-/// <param name="Macs">Multiply-adds of the weights per image (bias and activations excluded).</param>
-/// <param name="InPlace">Applied in place on the previous layer's output, which autograd does not need (saves an allocation).</param>
-internal sealed record LayerModel(
-    string Kind,
-    string Name,
-    EquatableArray<int> InputShape,
-    EquatableArray<int> OutputShape,
-    long Parameters,
-    long Macs,
-    int InFeatures = 0,
-    int Out = 0,
-    int Kernel = 0,
-    int Stride = 0,
-    int Padding = 0,
-    bool Bias = false,
-    double Rate = 0,
-    double Momentum = 0,
-    bool InPlace = false)
-{
-    public bool HasParameters => Language.SpecLanguage.HasParameters(Kind);
-
-    /// <summary>The kind as the summary shows it; batch_norm says which one it became.</summary>
-    public string DisplayKind => Kind == "batch_norm" ? (InputShape.Count == 1 ? "batch_norm1d" : "batch_norm2d") : Kind;
 }
 
 /// <summary>

@@ -8,5 +8,5 @@ internal readonly record struct SourceSpan(int StartLine, int StartColumn, int E
 {
     public static readonly SourceSpan FileStart = new(1, 1, 1, 1, 0, 0);
 
-    public override string ToString() => $"({StartLine},{StartColumn})-({EndLine},{EndColumn})";
+    public override string ToString() => $"({Invariant.Number(StartLine)},{Invariant.Number(StartColumn)})-({Invariant.Number(EndLine)},{Invariant.Number(EndColumn)})";
 }

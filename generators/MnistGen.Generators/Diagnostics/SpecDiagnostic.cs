@@ -16,7 +16,7 @@ internal sealed record SpecDiagnostic(string Id, SourceSpan Span, EquatableArray
         SpecDiagnostics.Get(Id).MessageFormat.ToString(CultureInfo.InvariantCulture),
         Args.AsImmutableArray().Cast<object>().ToArray());
 
-    public override string ToString() => $"{Span.StartLine},{Span.StartColumn}: {Id}: {Message}";
+    public override string ToString() => $"{Invariant.Number(Span.StartLine)},{Invariant.Number(Span.StartColumn)}: {Id}: {Message}";
 }
 
 /// <summary>The diagnostics of one spec file, with the file's path so they can be located.</summary>

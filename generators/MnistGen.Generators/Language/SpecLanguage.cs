@@ -13,46 +13,14 @@ internal static class SpecLanguage
 {
     private static readonly IntType Positive = new(1, int.MaxValue);
     private static readonly IntType Size = new(1, 1 << 20);
-    private static readonly IntType NonNegativeSize = new(0, 1 << 20);
     private static readonly NumberType Probability = new(0, false, 1, true);
     private static readonly NumberType PositiveNumber = new(0, true, double.PositiveInfinity, false);
     private static readonly NumberType NonNegativeNumber = new(0, false, double.PositiveInfinity, false);
     private static readonly BoolType Bool = new();
 
+    /// <summary>The layer kinds: each one's entry comes from its descriptor (Layers/, registered in LayerKinds).</summary>
     public static readonly UnionType Layer = new("layer", isLayer: true,
-        [
-            new Variant("linear", "Linear", "Fully connected layer (torch.nn.Linear); its input must be flat, so put flatten before the first one.", "out",
-                Field.Req("out", Size, "Output features."),
-                Field.Opt("bias", Bool, true, "Learn an additive bias.")),
-            new Variant("conv2d", "Conv2d", "2-D convolution (torch.nn.Conv2d) over [channels, height, width]; square kernel.", null,
-                Field.Req("out", Size, "Output channels."),
-                Field.Req("kernel", Size, "Kernel size (square)."),
-                Field.Opt("stride", Size, 1, "Stride."),
-                Field.Opt("padding", NonNegativeSize, 0, "Zero padding on each side."),
-                Field.Opt("bias", Bool, true, "Learn an additive bias.")),
-            new Variant("max_pool2d", "MaxPool2d", "2-D max pooling (torch.nn.functional.max_pool2d).", "kernel",
-                Field.Req("kernel", Size, "Window size (square)."),
-                Field.Opt("stride", Size, null, "Stride.", defaultText: "kernel")),
-            new Variant("avg_pool2d", "AvgPool2d", "2-D average pooling (torch.nn.functional.avg_pool2d).", "kernel",
-                Field.Req("kernel", Size, "Window size (square)."),
-                Field.Opt("stride", Size, null, "Stride.", defaultText: "kernel")),
-            new Variant("batch_norm", "BatchNorm", "Batch normalisation: BatchNorm2d after a convolution, BatchNorm1d on a flat input.", null,
-                Field.Opt("eps", PositiveNumber, 1e-5, "Added to the variance for numerical stability."),
-                Field.Opt("momentum", new NumberType(0, false, 1, false), 0.1, "Weight of the newest batch in the running statistics.")),
-            new Variant("dropout", "Dropout", "Zeroes each element with probability p while training (torch.nn.functional.dropout).", "p",
-                Field.Opt("p", Probability, 0.5, "Probability of zeroing an element.")),
-            new Variant("dropout2d", "Dropout2d", "Zeroes whole channels with probability p while training (torch.nn.functional.dropout2d).", "p",
-                Field.Opt("p", Probability, 0.5, "Probability of zeroing a channel.")),
-            new Variant("flatten", "Flatten", "Flattens [channels, height, width] into one dimension.", null),
-            new Variant("relu", "ReLU", "max(0, x).", null),
-            new Variant("leaky_relu", "LeakyReLU", "x for x > 0, slope * x otherwise.", "slope",
-                Field.Opt("slope", NonNegativeNumber, 0.01, "Slope for negative inputs.")),
-            new Variant("gelu", "GELU", "Gaussian error linear unit.", null),
-            new Variant("tanh", "Tanh", "Hyperbolic tangent.", null),
-            new Variant("sigmoid", "Sigmoid", "Logistic sigmoid.", null),
-            new Variant("log_softmax", "LogSoftmax", "Log-probabilities over the last layer's features; pairs with loss nll.", null),
-            new Variant("softmax", "Softmax", "Probabilities over the last layer's features.", null),
-        ],
+        Layers.LayerKinds.All.Select(kind => kind.Entry).ToArray(),
         Field.Opt("name", new IdentifierType("layer"), null,
             "The layer's name: the generated field and so the state_dict prefix (conv1.weight).",
             defaultText: "conv1, conv2, ... for conv2d; fc1, fc2, ... for linear; bn1, ... for batch_norm; kind_1, ... otherwise"));
@@ -131,19 +99,6 @@ internal static class SpecLanguage
         [SpecVocabulary.Mnist] = ([1, 28, 28], 10),
         [SpecVocabulary.FashionMnist] = ([1, 28, 28], 10),
     };
-
-    public static IEnumerable<string> LayerKinds => Layer.Names;
-
-    /// <summary>Default name prefixes, as a PyTorch user writes them: conv1, fc1, bn1.</summary>
-    public static string DefaultNamePrefix(string kind) => kind switch
-    {
-        "conv2d" => "conv",
-        "linear" => "fc",
-        "batch_norm" => "bn",
-        _ => kind + "_",
-    };
-
-    public static bool HasParameters(string kind) => kind is "conv2d" or "linear" or "batch_norm";
 
     public static IEnumerable<UnionType> Unions => [Layer, Loss, Optimizer, Schedule];
     public static IEnumerable<ObjectType> Objects => [Root, Training, Augment, Expected];

@@ -45,7 +45,7 @@ internal static class SpecParser
         {
             // Our own checks throw without a position; YamlDotNet's carry the exact one.
             var span = e.Start.Equals(Mark.Empty) ? reader.LastSpan : Span(e.Start, e.End);
-            return Fail(file, null, span, Sentence(e.Message));
+            return Fail(file, null, IndentationTab(file.Text, span) ?? span, Sentence(e.Message));
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
         {
@@ -57,6 +57,29 @@ internal static class SpecParser
             }
             return Fail(file, null, reader.LastSpan, $"the YAML parser stopped after this point ({e.GetType().Name}: {Sentence(e.Message)}); check the brackets and indentation here");
         }
+    }
+
+    /// <summary>
+    /// A tab in a line's indentation, from the error's line to the line after it: YAML forbids those, and
+    /// YamlDotNet reports them at its scanner's mark (often the end of the previous line), so point at the tab.
+    /// </summary>
+    private static SourceSpan? IndentationTab(string text, SourceSpan error)
+    {
+        var (line, lineStart) = (1, 0);
+        while (lineStart <= text.Length && line <= error.EndLine + 1)
+        {
+            var lineEnd = text.IndexOf('\n', lineStart);
+            if (lineEnd < 0) lineEnd = text.Length;
+            if (line >= error.StartLine)
+            {
+                for (var i = lineStart; i < lineEnd && text[i] is ' ' or '\t'; i++)
+                {
+                    if (text[i] == '\t') return new SourceSpan(line, i - lineStart + 1, line, i - lineStart + 2, i, i + 1);
+                }
+            }
+            (line, lineStart) = (line + 1, lineEnd + 1);
+        }
+        return null;
     }
 
     private static ParsedSpec Ok(SpecFile file, YamlNode? root) => new(file, root, EquatableArray<SpecDiagnostic>.Empty);
@@ -127,7 +150,7 @@ internal static class SpecParser
         public YamlNode ReadNode(int depth)
         {
             var next = Next();
-            if (depth > MaxDepth) throw new YamlException(next.Start, next.End, $"the spec is nested more than {MaxDepth} levels deep");
+            if (depth > MaxDepth) throw new YamlException(next.Start, next.End, $"the spec is nested more than {Invariant.Number(MaxDepth)} levels deep");
             YamlNode node;
             switch (next)
             {

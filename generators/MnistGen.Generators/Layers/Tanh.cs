@@ -1,0 +1,11 @@
+using MnistGen.Generators.Language;
+
+namespace MnistGen.Generators.Layers;
+
+/// <summary>Hyperbolic tangent. Monotone, but kept in the spec's order: moving an activation past max-pooling was measured for relu and leaky_relu only.</summary>
+internal sealed class TanhKind : ElementwiseKind
+{
+    public override Variant Entry { get; } = new("tanh", "Tanh", "Hyperbolic tangent.", null);
+
+    public override string Forward(PlainLayer layer, string x) => $"{x}.tanh()";
+}
