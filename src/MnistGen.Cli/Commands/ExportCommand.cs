@@ -17,7 +17,7 @@ internal static class ExportCommand
             Required = true,
             HelpName = "FORMAT",
         };
-        format.AcceptOnlyFromAmong([.. Enum.GetValues<ExportFormat>().Select(ModelInterop.NameOf)]);
+        // Checked by ModelInterop.ParseFormat, whose one-line error lists the formats.
         var output = new Option<string?>("--out") { Description = "The file to write. Default: model.pt or model.safetensors in the run directory.", HelpName = "FILE" };
         var command = new Command("export", "Write a trained model's weights as a PyTorch state_dict (.pt) or as safetensors.") { model, format, output };
         command.SetAction(parse => Export(terminal, parse.GetValue(model)!, parse.GetValue(format)!, parse.GetValue(output)));
