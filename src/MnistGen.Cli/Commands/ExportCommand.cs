@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MnistGen.Cli.Output;
+using MnistGen.Cli.Runs;
 using MnistGen.Core.Interop;
 
 namespace MnistGen.Cli.Commands;
@@ -9,7 +10,7 @@ internal static class ExportCommand
 {
     public static Command Create(Terminal terminal)
     {
-        var model = EvalCommand.ModelArgument();
+        var model = CommonOptions.Model();
         var format = new Option<string>("--format")
         {
             Description = "pytorch: a state_dict file for torch.load and load_state_dict; safetensors: the Hugging Face format " +
@@ -28,7 +29,7 @@ internal static class ExportCommand
     {
         var format = ModelInterop.ParseFormat(formatName);
         if (!format.IsOk) return Cli.Report(terminal.Err, format.Errors);
-        var loaded = EvalCommand.Load(path, threads: 1);
+        var loaded = TrainedRuns.Load(path, threads: 1);
         if (!loaded.IsOk) return Cli.Report(terminal.Err, loaded.Errors);
         using var model = loaded.Value;
         var target = Path.GetFullPath(output ?? Path.Combine(Path.GetDirectoryName(model.ModelPath)!, "model" + ModelInterop.ExtensionOf(format.Value)));

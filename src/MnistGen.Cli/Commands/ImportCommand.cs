@@ -20,7 +20,7 @@ internal static class ImportCommand
         {
             var spec = CommonOptions.Find(parse.GetValue(arch)!);
             if (!spec.IsOk) return Cli.Report(terminal.Err, spec.Errors);
-            var torch = CommonOptions.StartTorch(1);
+            var torch = Core.Runtime.TorchRuntime.Initialize(threads: 1);
             if (!torch.IsOk) return Cli.Report(terminal.Err, torch.Errors);
             var run = ModelInterop.Import(spec.Value, Path.GetFullPath(parse.GetValue(file)!), parse.GetValue(output)!, DateTimeOffset.Now);
             if (!run.IsOk) return Cli.Report(terminal.Err, run.Errors);

@@ -130,6 +130,19 @@ public sealed class InteropTests(TorchSide torch, TrainedMlpFixture trained) : I
     }
 
     [Fact]
+    public void An_imported_run_evaluates_like_any_run_but_cannot_be_resumed()
+    {
+        var run = Import("mlp", torch.PathOf("mlp.pt"));
+
+        var eval = CliRunner.Run("eval", run, "--data", Repository.MnistDirectory, "--out", _scratch);
+        Assert.True(eval.ExitCode == 0, eval.Err);
+        Assert.Matches(@"^mlp \(.*model\.bin\): test accuracy \d+\.\d\d% \(\d+ of 10000\)", eval.OutLines[0]);
+
+        AssertBadInput(CliRunner.Run("train", "--resume", run, "--data", Repository.MnistDirectory),
+            $"{run} was imported from {torch.PathOf("mlp.pt")}: it has weights but no training history or optimizer state to resume");
+    }
+
+    [Fact]
     public void Weights_pytorch_saved_channels_last_are_read_by_their_strides()
     {
         var run = Import("cnn-5x5", torch.PathOf("cnn-5x5-channels-last.pt"));
