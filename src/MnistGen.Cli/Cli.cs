@@ -21,6 +21,8 @@ public static class Cli
         root.Subcommands.Add(EvalCommand.Create(terminal));
         root.Subcommands.Add(PredictCommand.Create(terminal));
         root.Subcommands.Add(PlotCommand.Create(terminal));
+        root.Subcommands.Add(ExportCommand.Create(terminal));
+        root.Subcommands.Add(ImportCommand.Create(terminal));
         root.Subcommands.Add(DataCommand.Create(terminal));
         return root;
     }

@@ -50,6 +50,9 @@ public static class TrainingPlanner
         {
             var checkedRun = RunStore.CheckSpec(previous, spec);
             if (!checkedRun.IsOk) errors.AddRange(checkedRun.Errors);
+            else if (previous.ImportedFrom is { } imported)
+                errors.Add(new Error($"{previous.Directory} was imported from {imported}: it has weights but no training history or optimizer state to resume; " +
+                                     $"train a new run with 'mnistgen train {spec.Id}'.", ErrorKind.BadInput, ErrorCode.ResumeConflict));
             else
             {
                 var resolved = ConfigResolution.ForResume(previous.Config, options, previous.Directory ?? "the run");

@@ -53,6 +53,9 @@ public sealed record TrainingRun(
 {
     public const string CurrentFormat = "mnistgen-run/1";
 
+    /// <summary>The state_dict file a run was made from by <c>mnistgen import</c> (null for a trained run); such a run has no history and cannot be resumed.</summary>
+    public string? ImportedFrom { get; init; }
+
     /// <summary>The run directory, or null for a run that wrote nothing (<see cref="RunOptions.Persist"/> false).</summary>
     [JsonIgnore] public string? Directory { get; init; }
 

@@ -1,0 +1,144 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using MnistGen.Core.Checkpoints;
+using MnistGen.Core.Data;
+using MnistGen.Core.Functional;
+using MnistGen.Core.Specs;
+using MnistGen.Core.Training;
+using static TorchSharp.torch;
+
+namespace MnistGen.Core.Interop;
+
+/// <summary>The formats a trained model is written to for other tools.</summary>
+public enum ExportFormat { PyTorch, SafeTensors }
+
+/// <summary>
+/// A trained model leaves MnistGen (<c>export</c>) or a state_dict trained elsewhere becomes a run (<c>import</c>).
+/// Keys are checked against the spec first, every mismatch listed in one error, and nothing is written unless
+/// everything fits.
+/// </summary>
+public static class ModelInterop
+{
+    public static string NameOf(ExportFormat format) => format.ToString().ToLowerInvariant();
+
+    public static string ExtensionOf(ExportFormat format) => format == ExportFormat.PyTorch ? ".pt" : ".safetensors";
+
+    public static Result<ExportFormat> ParseFormat(string text)
+    {
+        foreach (var format in Enum.GetValues<ExportFormat>())
+            if (string.Equals(NameOf(format), text.Trim(), StringComparison.OrdinalIgnoreCase)) return format;
+        return new Error($"Unknown export format '{text}'; the formats are: {string.Join(", ", Enum.GetValues<ExportFormat>().Select(NameOf))}.");
+    }
+
+    /// <summary>What a safetensors file's <c>__metadata__</c> says about the model (the normalisation a user must apply, where it came from).</summary>
+    public static ImmutableDictionary<string, string> Metadata(ArchitectureSpec spec, TrainingRun run)
+    {
+        var dataset = DatasetInfo.For(spec.Training.Dataset);
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["mnistgen.spec"] = spec.Id,
+            ["mnistgen.spec_hash"] = spec.SpecHash,
+            ["mnistgen.dataset"] = dataset.Name,
+            ["mnistgen.input"] = TensorRecord.ShapeText([.. spec.InputShape.Select(d => (long)d)]),
+            ["mnistgen.normalize_mean"] = dataset.Mean.ToString("R", CultureInfo.InvariantCulture),
+            ["mnistgen.normalize_std"] = dataset.Std.ToString("R", CultureInfo.InvariantCulture),
+            ["mnistgen.output"] = spec.Output.ToString(),
+            ["mnistgen.epochs"] = run.EpochsCompleted.ToString(CultureInfo.InvariantCulture),
+        };
+        if (run.Final is { } final) metadata["mnistgen.test_accuracy"] = final.TestAccuracy.ToString("R", CultureInfo.InvariantCulture);
+        return metadata.ToImmutableDictionary();
+    }
+
+    /// <summary>Writes <paramref name="model"/>'s weights as <paramref name="format"/> to <paramref name="target"/> (atomically).</summary>
+    public static Result<string> Export(LoadedModel model, ExportFormat format, string target)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(target))!;
+        if (!Directory.Exists(directory))
+            return new Error($"{directory} does not exist; create it first, or pass --out with a file in an existing directory.", ErrorKind.BadInput);
+        if (Directory.Exists(target)) return new Error($"{target} is a directory; --out names the file to write.", ErrorKind.BadInput);
+
+        var records = StateDict.Extract(model.Module);
+        try
+        {
+            if (format == ExportFormat.SafeTensors)
+                {
+                AtomicFile.WriteBytes(target, SafeTensors.Write(records, Metadata(model.Spec, model.Run)));
+                return target;
+            }
+            // A fresh module holds plain contiguous tensors, which is what PyBridge writes correctly.
+            using var fresh = model.Spec.Create();
+            var applied = StateDict.Apply(fresh, records, model.ModelPath, $"architecture '{model.Spec.Id}'");
+            if (!applied.IsOk) return Result<string>.Fail(applied.Errors);
+            AtomicFile.Write(target, stream => PyTorchFile.Write(fresh, stream));
+            return target;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Error($"Could not write {target}: {e.Message.TrimEnd('.')}.", ErrorKind.Failure);
+        }
+    }
+
+    /// <summary>Reads a state_dict file: a zip (torch.save) is PyTorch's format, anything else is read as safetensors.</summary>
+    public static Result<ImmutableArray<TensorRecord>> ReadStateDict(string path)
+    {
+        if (Directory.Exists(path)) return new Error($"{path} is a directory, not a .pt or .safetensors file.", ErrorKind.BadInput);
+        if (!File.Exists(path)) return new Error($"{path} does not exist.", ErrorKind.BadInput);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Error($"Could not read {path}: {e.Message.TrimEnd('.')}.", ErrorKind.BadInput);
+        }
+        var zip = bytes.Length >= 4 && bytes[0] == 0x50 && bytes[1] == 0x4b;
+        var looksPyTorch = zip || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase);
+        return looksPyTorch ? PyTorchFile.Read(bytes, path) : SafeTensors.Read(bytes, path).Map(file => file.Tensors);
+    }
+
+    /// <summary>
+    /// Makes a run directory under <paramref name="outRoot"/> whose model.bin holds <paramref name="file"/>'s weights,
+    /// so that eval and predict work on it. Nothing is created unless every key, shape and dtype fits.
+    /// </summary>
+    public static Result<TrainingRun> Import(ArchitectureSpec spec, string file, string outRoot, DateTimeOffset now)
+    {
+        var records = ReadStateDict(file);
+        if (!records.IsOk) return Result<TrainingRun>.Fail(records.Errors);
+        using var module = spec.Create();
+        var applied = StateDict.Apply(module, records.Value, file, $"architecture '{spec.Id}' ({spec.SourcePath})");
+        if (!applied.IsOk) return Result<TrainingRun>.Fail(applied.Errors);
+
+        return RunStore.CreateRunDirectory(outRoot, spec.Id, now.LocalDateTime).Map(directory =>
+        {
+            var paths = new RunPaths(directory);
+            var hash = AtomicFile.Write(paths.Model, stream =>
+            {
+                using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+                module.save(writer);
+            });
+            var run = new TrainingRun(TrainingRun.CurrentFormat, spec.Id, spec.Name, spec.SpecHash, spec.SourcePath, spec.ExpectedAccuracy,
+                spec.Training, RunOptions.Default with { OutRoot = outRoot, Epochs = 0 }, [], RunStatus.Completed,
+                new RunEnvironment(TorchSharpVersion(), __version__, "cpu", get_num_threads(), RuntimeInformation.OSDescription,
+                    RuntimeInformation.FrameworkDescription, Environment.ProcessorCount),
+                now, now, new CheckpointFiles(0, RunPaths.ModelFile, hash, "", ""))
+            {
+                Directory = directory,
+                ImportedFrom = Path.GetFullPath(file),
+            };
+            RunStore.WriteRecords(directory, run);
+            return run;
+        });
+    }
+
+    private static string TorchSharpVersion()
+    {
+        var assembly = typeof(TorchSharp.torch).Assembly;
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        return (informational ?? assembly.GetName().Version?.ToString() ?? "unknown").Split('+')[0];
+    }
+}
