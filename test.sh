@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# Fonts for the text in figures (losses.png, confusion.png).
-packages=(fonts-dejavu-core)
+# Fonts for the text in figures (losses.png, confusion.png); real PyTorch for the interop tests (/usr/bin/python3).
+packages=(fonts-dejavu-core python3-torch)
 
 echo "== system packages: ${packages[*]}"
 missing=()
