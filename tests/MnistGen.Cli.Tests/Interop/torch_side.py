@@ -1,6 +1,7 @@
 """The PyTorch side of MnistGen's interop tests, run with Debian's /usr/bin/python3 (python3-torch).
 
-The tutorial's three networks written by hand, as a PyTorch user would, with the names MnistGen's specs use.
+The tutorial's three networks written by hand, as a PyTorch user would, with the names MnistGen's specs use
+(benchmarks/pytorch/common.py's build_model).
 
   save DIR            for each network: random weights (seed 1) -> DIR/<id>.pt, the float64 copy -> DIR/<id>-f64.pt,
                       one shared input batch -> DIR/input.f32 (64x1x28x28) and the network's log-probabilities
@@ -17,43 +18,17 @@ import sys
 
 import numpy as np
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
 MEAN, STD = 0.1307, 0.3081
 
 
-class Mlp(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc1 = nn.Linear(784, 128)
-        self.fc2 = nn.Linear(128, 64)
-        self.fc3 = nn.Linear(64, 10)
+# The tutorial's networks as the benchmark's PyTorch baselines write them by hand (one definition, checked there
+# against specs/*.yaml layer by layer).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "benchmarks", "pytorch"))
+from common import build_model, load_spec  # noqa: E402
 
-    def forward(self, x):
-        x = torch.flatten(x, 1)
-        return F.log_softmax(self.fc3(F.relu(self.fc2(F.relu(self.fc1(x))))), dim=1)
-
-
-class Cnn(nn.Module):
-    def __init__(self, kernel, hidden):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, kernel)
-        self.conv2 = nn.Conv2d(32, 64, kernel)
-        side = ((28 - kernel + 1) // 2 - kernel + 1) // 2
-        self.fc1 = nn.Linear(64 * side * side, hidden)
-        self.fc2 = nn.Linear(hidden, 10)
-        self.dropout = nn.Dropout(0.5)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        x = torch.flatten(x, 1)
-        x = self.dropout(F.relu(self.fc1(x)))
-        return F.log_softmax(self.fc2(x), dim=1)
-
-
-NETWORKS = {"mlp": lambda: Mlp(), "cnn-3x3": lambda: Cnn(3, 128), "cnn-5x5": lambda: Cnn(5, 256)}
+ARCHS = ("mlp", "cnn-3x3", "cnn-5x5")
+NETWORKS = {arch: (lambda arch=arch: build_model(arch, load_spec(arch))) for arch in ARCHS}
 
 
 def read_safetensors(path):
