@@ -98,7 +98,7 @@ internal static class ServeCommand
     }
 
     /// <summary>Every run, <paramref name="workers"/> replicas each; every run's error is reported, nothing is left loaded on failure.</summary>
-    private static Result<List<ServedModel>> LoadAll(string[] paths, int workers)
+    internal static Result<List<ServedModel>> LoadAll(string[] paths, int workers)
     {
         var models = new List<ServedModel>();
         var errors = new List<Error>();
