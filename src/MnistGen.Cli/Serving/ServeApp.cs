@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Reflection;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,9 +16,13 @@ namespace MnistGen.Cli.Serving;
 
 /// <summary>The answer to a prediction.</summary>
 /// <param name="Milliseconds">Server time from the read body to the probabilities: decoding, preprocessing, the forward pass.</param>
-/// <param name="Input">The 28x28 image the model saw, row-major, 0 (black) to 1 (white).</param>
+/// <param name="Input">
+/// With <c>?input=true</c>: the 28x28 image the model saw, row-major, 0 (black) to 1 (white). Opt-in, because
+/// writing 784 numbers costs more than the MLP's forward pass.
+/// </param>
 internal sealed record PredictResponse(
-    string Model, float[] Probabilities, int Predicted, float Confidence, double Milliseconds, float[] Input, bool Inverted, bool Fitted);
+    string Model, float[] Probabilities, int Predicted, float Confidence, double Milliseconds, bool Inverted, bool Fitted,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float[]? Input);
 
 internal sealed record ModelsResponse(IReadOnlyList<ModelInfo> Models);
 
@@ -98,8 +103,8 @@ internal static class ServeApp
             return Results.Json(new ErrorResponse(prediction.Errors[0].Message), statusCode: 500);
         var elapsed = clock.Elapsed.TotalMilliseconds;
         var p = prediction.Value;
-        var shown = FromCli.Shown(image, model.Mean, model.Std);
-        return Results.Json(new PredictResponse(model.Info.Id, [.. p.Probabilities], p.Predicted, p.Confidence, elapsed, shown, image.Inverted, image.Fitted));
+        var shown = http.Request.Query["input"].ToString() is "true" or "1" ? FromCli.Shown(image, model.Mean, model.Std) : null;
+        return Results.Json(new PredictResponse(model.Info.Id, [.. p.Probabilities], p.Predicted, p.Confidence, elapsed, image.Inverted, image.Fitted, shown));
     }
 
     /// <summary>Reads at most <see cref="PredictInput.MaxBodyBytes"/>; one byte more and the rest is never read.</summary>

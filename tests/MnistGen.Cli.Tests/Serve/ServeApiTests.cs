@@ -59,13 +59,14 @@ public sealed class ServeApiTests(ServeFixture server)
         Assert.True(root.GetProperty("milliseconds").GetDouble() > 0);
         Assert.True(root.GetProperty("inverted").GetBoolean(), "a dark digit on white is inverted like predict does");
         Assert.True(root.GetProperty("fitted").GetBoolean());
+        Assert.False(root.TryGetProperty("input", out _), "the 28x28 input is sent only when asked for");
     }
 
     [Fact]
     public async Task The_server_preprocesses_exactly_like_predict_and_returns_what_the_model_saw()
     {
         var png = TestImages.Drawn('7');
-        using var json = await Predict(png, "image/png", HttpStatusCode.OK);
+        using var json = await Predict(png, "image/png", HttpStatusCode.OK, query: "input=true");
         var input = json.RootElement.GetProperty("input").EnumerateArray().Select(v => v.GetSingle()).ToArray();
 
         // What `mnistgen predict` computes from the same picture: the shared decoder and ImagePreprocessor.
@@ -83,7 +84,7 @@ public sealed class ServeApiTests(ServeFixture server)
     {
         // Test image 0 of MNIST is a 7 (DESIGN.md); a 28x28 input is normalised but not refitted.
         var body = JsonSerializer.Serialize(new { pixels = TestImages.MnistTest(0) });
-        using var json = await Predict(Encoding.UTF8.GetBytes(body), "application/json", HttpStatusCode.OK);
+        using var json = await Predict(Encoding.UTF8.GetBytes(body), "application/json", HttpStatusCode.OK, query: "input=true");
         Assert.Equal(7, json.RootElement.GetProperty("predicted").GetInt32());
         Assert.False(json.RootElement.GetProperty("fitted").GetBoolean());
         var input = json.RootElement.GetProperty("input").EnumerateArray().Select(v => v.GetSingle()).ToArray();
@@ -232,11 +233,12 @@ public sealed class ServeApiTests(ServeFixture server)
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<JsonDocument> Predict(byte[] body, string contentType, HttpStatusCode status, string? model = null)
+    private async Task<JsonDocument> Predict(byte[] body, string contentType, HttpStatusCode status, string? model = null, string? query = null)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        var path = model is null ? "api/predict" : "api/predict?model=" + Uri.EscapeDataString(model);
+        var parts = new[] { model is null ? null : "model=" + Uri.EscapeDataString(model), query }.Where(p => p is not null);
+        var path = "api/predict" + (parts.Any() ? "?" + string.Join("&", parts) : "");
         using var response = await Client.PostAsync(path, content);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
