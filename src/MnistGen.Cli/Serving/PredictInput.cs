@@ -78,53 +78,95 @@ internal static class PredictInput
         return result.IsOk ? null : new ApiError(400, result.Errors[0].Message);
     }
 
-    /// <summary><c>{"pixels": [784 numbers in 0..1]}</c>; every element is checked and the first bad one named.</summary>
+    /// <summary>
+    /// <c>{"pixels": [784 numbers in 0..1]}</c>, read in one forward pass (Utf8JsonReader): a JsonDocument and a
+    /// per-element check took 0.4 ms here, ten times the MLP's forward pass. A wrong count is reported before a bad
+    /// element; the first bad element is named.
+    /// </summary>
     public static ApiError? ParsePixels(byte[] body, out float[] pixels)
     {
         pixels = [];
-        JsonDocument document;
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
         try
         {
-            document = JsonDocument.Parse(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                return NoPixels();
+            float[]? values = null;
+            ApiError? problem = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isPixels = reader.ValueTextEquals("pixels"u8);
+                reader.Read();
+                if (!isPixels) { reader.Skip(); continue; }
+                problem = ReadArray(ref reader, out values);
+            }
+            while (reader.Read()) { } // the rest of the document must be valid JSON too (throws if not)
+            if (problem is not null) return problem;
+            if (values is null) return NoPixels();
+            pixels = values;
+            return null;
         }
         catch (JsonException e)
         {
             return new ApiError(400, "The body is not valid JSON (" + e.Message.Split('.')[0] + "): " + Accepted + ".");
         }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("pixels", out var array))
-                return new ApiError(400, "The JSON has no \"pixels\" array: " + Accepted + ".");
-            if (array.ValueKind != JsonValueKind.Array)
-                return new ApiError(400, $"\"pixels\" is a JSON {array.ValueKind.ToString().ToLowerInvariant()}, not an array of {Pixels} numbers.");
-            var count = array.GetArrayLength();
-            if (count != Pixels)
-                return new ApiError(400, string.Create(CultureInfo.InvariantCulture,
-                    $"\"pixels\" has {count} values; a 28x28 image has exactly {Pixels}."));
-            var values = new float[Pixels];
-            var i = 0;
-            foreach (var element in array.EnumerateArray())
-            {
-                var bad = Pixel(element, i, out values[i]);
-                if (bad is not null) return bad;
-                i++;
-            }
-            pixels = values;
-            return null;
-        }
     }
 
-    private static ApiError? Pixel(JsonElement element, int index, out float value)
+    private static ApiError NoPixels() => new(400, "The JSON has no \"pixels\" array: " + Accepted + ".");
+
+    private static ApiError? ReadArray(ref Utf8JsonReader reader, out float[]? values)
+    {
+        values = null;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            var kind = reader.TokenType switch
+            {
+                JsonTokenType.StartObject => "an object", JsonTokenType.String => "a string", JsonTokenType.Number => "a number",
+                JsonTokenType.Null => "null", _ => "a boolean",
+            };
+            reader.Skip();
+            return new ApiError(400, $"\"pixels\" is {kind}, not an array of {Pixels} numbers.");
+        }
+        var buffer = new float[Pixels];
+        var count = 0;
+        ApiError? bad = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (count < Pixels && bad is null) bad = Pixel(ref reader, count, out buffer[count]);
+            else reader.Skip();
+            count++;
+        }
+        if (count != Pixels)
+            return new ApiError(400, string.Create(CultureInfo.InvariantCulture, $"\"pixels\" has {count} values; a 28x28 image has exactly {Pixels}."));
+        if (bad is not null) return bad;
+        values = buffer;
+        return null;
+    }
+
+    private static ApiError? Pixel(ref Utf8JsonReader reader, int index, out float value)
     {
         value = 0;
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var number))
+        {
+            if (number >= 0 && number <= 1)
+            {
+                value = (float)number;
+                return null;
+            }
+            return new ApiError(400, string.Create(CultureInfo.InvariantCulture, $"pixels[{index}] is {number:R}, outside 0..1."));
+        }
         var where = string.Create(CultureInfo.InvariantCulture, $"pixels[{index}]");
-        if (element.ValueKind == JsonValueKind.String && element.GetString() is "NaN" or "Infinity" or "-Infinity")
-            return new ApiError(400, $"{where} is {element.GetString()}; pixel values are numbers in 0..1.");
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetDouble(out var number))
-            return new ApiError(400, $"{where} is {element.GetRawText()}, not a number in 0..1.");
-        if (!double.IsFinite(number) || number < 0 || number > 1)
-            return new ApiError(400, $"{where} is {number.ToString("R", CultureInfo.InvariantCulture)}, outside 0..1.");
-        value = (float)number;
-        return null;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String when reader.GetString() is "NaN" or "Infinity" or "-Infinity":
+                return new ApiError(400, $"{where} is {reader.GetString()}; pixel values are numbers in 0..1.");
+            case JsonTokenType.String:
+                return new ApiError(400, $"{where} is \"{reader.GetString()}\", not a number in 0..1.");
+            case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                reader.Skip();
+                return new ApiError(400, $"{where} is not a number in 0..1.");
+            default:
+                return new ApiError(400, $"{where} is {System.Text.Encoding.UTF8.GetString(reader.ValueSpan)}, not a number in 0..1.");
+        }
     }
 }

@@ -119,6 +119,10 @@ public sealed class ServeApiTests(ServeFixture server)
         { "a string pixel", "application/json", PixelsJson(784, "0", (0, "\"white\"")), HttpStatusCode.BadRequest, "pixels[0] is \"white\"" },
         { "no pixels key", "application/json", "{\"image\": []}"u8.ToArray(), HttpStatusCode.BadRequest, "no \"pixels\" array" },
         { "broken JSON", "application/json", "{\"pixels\": [0, 0"u8.ToArray(), HttpStatusCode.BadRequest, "not valid JSON" },
+        { "text after the JSON", "application/json", [.. PixelsJson(784, "0"), .. "}"u8], HttpStatusCode.BadRequest, "not valid JSON" },
+        { "pixels not an array", "application/json", "{\"pixels\": \"0,0,0\"}"u8.ToArray(), HttpStatusCode.BadRequest, "\"pixels\" is a string, not an array of 784 numbers" },
+        { "a nested array", "application/json", PixelsJson(784, "0", (9, "[0]")), HttpStatusCode.BadRequest, "pixels[9] is not a number" },
+        { "a bare array", "application/json", Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Repeat("0", 784)) + "]"), HttpStatusCode.BadRequest, "no \"pixels\" array" },
     };
 
     [Theory]
