@@ -10,7 +10,8 @@ namespace MnistGen.Cli.Tests.Serve;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public const string Executable = "/usr/bin/chromium";
+    /// <summary>Debian's chromium; MNISTGEN_CHROMIUM names another executable (another distribution's path).</summary>
+    public static readonly string Executable = Environment.GetEnvironmentVariable("MNISTGEN_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private string? _problem;
