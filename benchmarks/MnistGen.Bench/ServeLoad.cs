@@ -24,7 +24,7 @@ internal static class ServeLoad
     private sealed record LoadOptions(
         List<string> Runs, int[] Clients, int[] Workers, int Requests, double Seconds, int RssRequests, string Body, string? Out);
 
-    /// <param name="ServerP50">The median of what the server reports as its own time (decode, preprocess, forward pass).</param>
+    /// <param name="ServerP50">The median of what the server reports as its own time (decode, preprocess, wait for a replica, forward pass).</param>
     private sealed record Level(string Model, int Workers, int Clients, string Body, int Requests, int Errors, double Seconds, double P50, double P99, double ServerP50)
     {
         public double Rps => Requests / Seconds;
@@ -166,7 +166,7 @@ internal static class ServeLoad
         md.AppendLine(string.Create(Inv, $"Each level: at most {o.Requests} requests or {o.Seconds:0} s, after 300 warm-up requests; bodies cycle through MNIST test images 0-99 ")
             + "(json: 784 values, the model-bound path; png: the image scaled to 280x280, as the page sends its canvas, decoded and fitted by the server).");
         md.AppendLine("Workers are model replicas, each used by one request at a time (1 = every request takes the same lock); LibTorch runs one intra-op thread per request.");
-        md.AppendLine("Latency p50/p99 is the client's (request sent to response read); server p50 is the median of the time the server reports for itself (decode, preprocess, forward pass).");
+        md.AppendLine("Latency p50/p99 is the client's (request sent to response read); server p50 is the median of the time the server reports for itself (decode, preprocess, wait for a free replica, forward pass).");
         md.AppendLine();
         md.AppendLine("| model | workers | body | clients | requests | errors | req/s | p50 | p99 | server p50 |");
         md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");

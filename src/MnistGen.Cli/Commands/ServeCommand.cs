@@ -26,7 +26,7 @@ internal static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address to listen on. The default, loopback, is reachable from this machine only.", DefaultValueFactory = _ => "127.0.0.1", HelpName = "ADDR" };
         var workers = new Option<int>("--workers")
         {
-            Description = "Model replicas per run, each used by one request at a time (default: one per core).",
+            Description = "Model replicas per run, each used by one request at a time. Default: one per core.",
             DefaultValueFactory = _ => Environment.ProcessorCount,
             HelpName = "N",
         };

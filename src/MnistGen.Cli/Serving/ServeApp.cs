@@ -15,7 +15,7 @@ using MnistGen.Core.Evaluation;
 namespace MnistGen.Cli.Serving;
 
 /// <summary>The answer to a prediction.</summary>
-/// <param name="Milliseconds">Server time from the read body to the probabilities: decoding, preprocessing, the forward pass.</param>
+/// <param name="Milliseconds">Server time from the read body to the probabilities: decoding, preprocessing, waiting for a free replica, the forward pass.</param>
 /// <param name="Input">
 /// With <c>?input=true</c>: the 28x28 image the model saw, row-major, 0 (black) to 1 (white). Opt-in, because
 /// writing 784 numbers costs more than the MLP's forward pass.
