@@ -22,7 +22,8 @@ internal static class ServeLoad
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     private sealed record LoadOptions(
-        List<string> Runs, int[] Clients, int[] Workers, int Requests, double Seconds, int RssRequests, string Body, string? Out);
+        List<string> Runs, int[] Clients, int[] Workers, int Requests, double Seconds, int RssRequests, string Body, string? Out,
+        string[] Train);
 
     /// <param name="ServerP50">The median of what the server reports as its own time (decode, preprocess, wait for a replica, forward pass).</param>
     private sealed record Level(string Model, int Workers, int Clients, string Body, int Requests, int Errors, double Seconds, double P50, double P99, double ServerP50)
@@ -40,7 +41,7 @@ internal static class ServeLoad
         try
         {
             var dataDir = MnistDirectory(root);
-            if (o.Runs.Count == 0) o.Runs.AddRange(TrainOneEpochEach(["mlp", "cnn-5x5"], dataDir, scratch));
+            if (o.Runs.Count == 0) o.Runs.AddRange(TrainOneEpochEach(o.Train, dataDir, scratch));
             var images = Enumerable.Range(0, 100).Select(i => MnistTest(dataDir, i)).ToArray();
             var json = images.Select(p => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { pixels = p }))).ToArray();
             var png = images.Select(Png280).ToArray();
@@ -185,7 +186,7 @@ internal static class ServeLoad
 
     private static LoadOptions Parse(string[] args)
     {
-        var o = new LoadOptions([], [1, 8, 64], [2], 5000, 15, 10_000, "json", null);
+        var o = new LoadOptions([], [1, 8, 64], [2], 5000, 15, 10_000, "json", null, ["mlp", "cnn-5x5"]);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new OptionsException($"{args[i]} needs a value.");
@@ -203,6 +204,9 @@ internal static class ServeLoad
                     o = o with { Body = body is "json" or "png" ? body : throw new OptionsException("--body is json or png.") };
                     break;
                 case "--out": o = o with { Out = Value() }; break;
+                case "--smoke": // seconds: one MLP epoch, a few hundred requests, for CI to see the path works end to end
+                    o = o with { Train = ["mlp"], Clients = [1, 8], Requests = 300, Seconds = 5, RssRequests = 300 };
+                    break;
                 default: throw new OptionsException($"unknown serve-load option '{args[i]}' (see --help).");
             }
         }
