@@ -8,8 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# Fonts for the text in figures (losses.png, confusion.png); real PyTorch for the interop tests (/usr/bin/python3).
-packages=(fonts-dejavu-core python3-torch)
+# Fonts for the text in figures (losses.png, confusion.png); real PyTorch for the interop tests (/usr/bin/python3);
+# Chromium for the browser tests of 'mnistgen serve' (Playwright drives the system browser: its own download cannot work offline).
+packages=(fonts-dejavu-core python3-torch chromium)
 
 echo "== system packages: ${packages[*]}"
 missing=()
@@ -40,6 +41,7 @@ dotnet run --no-build --project src/MnistGen.Cli -- data fetch --dataset fashion
 echo "== benchmark smoke"
 dotnet build benchmarks/MnistGen.Bench -c Release -v q -nologo
 dotnet run --no-build -c Release --project benchmarks/MnistGen.Bench -- --smoke --out "${TMPDIR:-/tmp}/mnistgen-bench-smoke.md" >/dev/null
+dotnet run --no-build -c Release --project benchmarks/MnistGen.Bench -- serve-load --smoke --out "${TMPDIR:-/tmp}/mnistgen-serve-smoke.md" >/dev/null
 
 echo "== tests"
 rm -rf TestResults

@@ -62,6 +62,10 @@ internal sealed record Options(
               --archs mlp,cnn-3x3,cnn-5x5   --threads 1,2   --steps 200 (per timed slice)   --repeats 3
               --predict-calls 1000   --baselines fast-openblas,fast-openblas-passive,fast-openblas-spin,fast-reference,tutorial-reference[,tutorial-openblas[-passive]] | all
               --python /usr/bin/python3   --data data/mnist   --out FILE   --smoke (seconds: mlp, 1 thread, 10 steps)
+            dotnet run -c Release --project benchmarks/MnistGen.Bench -- serve-load [options]  mnistgen serve on loopback, writes benchmarks/results/serve-<date>.md
+              --run DIR (repeatable; default: one epoch of mlp and cnn-5x5 trained first)   --clients 1,8,64   --workers 2 (or 1,2)
+              --requests 5000 --seconds 15 (per level, whichever ends first)   --rss-requests 10000   --body json|png   --out FILE
+              --smoke (seconds: one MLP epoch, 1 and 8 clients, 300 requests each; exit 1 on any failed request)
             """);
         return 0;
     }

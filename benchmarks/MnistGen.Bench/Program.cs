@@ -8,6 +8,7 @@ using MnistGen.Core.Runtime;
 //   worker      one MnistGen measurement (an architecture at a thread count), one JSON line on stdout
 //   peak        the GEMM peak in GFLOP/s at a thread count, one JSON line
 //   reproduce   the full tutorial recipes with per-epoch RSS, for README's reproduction table
+//   serve-load  mnistgen serve in a child process under loopback load (issue 11): req/s, p50/p99, RSS
 TorchRuntime.PrepareProcess();
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 try
@@ -17,6 +18,7 @@ try
         "worker" => Worker.Run(Options.Parse(args[1..])),
         "peak" => Worker.Peak(Options.Parse(args[1..])),
         "reproduce" => Reproduce.Run(Options.Parse(args[1..])),
+        "serve-load" => ServeLoad.Run(args[1..]),
         "--help" or "-h" => Options.Help(),
         _ => Orchestrator.Run(Options.Parse(args)),
     };

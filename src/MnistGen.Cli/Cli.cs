@@ -23,6 +23,7 @@ public static class Cli
         root.Subcommands.Add(PlotCommand.Create(terminal));
         root.Subcommands.Add(ExportCommand.Create(terminal));
         root.Subcommands.Add(ImportCommand.Create(terminal));
+        root.Subcommands.Add(ServeCommand.Create(terminal));
         root.Subcommands.Add(DataCommand.Create(terminal));
         return root;
     }

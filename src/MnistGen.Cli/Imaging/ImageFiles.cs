@@ -4,7 +4,8 @@ using SkiaSharp;
 namespace MnistGen.Cli.Imaging;
 
 /// <summary>A decoded image as grayscale intensities 0..1 (0 = black), row-major.</summary>
-internal sealed record GrayImage(float[] Pixels, int Width, int Height);
+/// <param name="Format">The encoded format as read from the header: PNG, JPEG, BMP, GIF, WEBP, ...</param>
+internal sealed record GrayImage(float[] Pixels, int Width, int Height, string Format = "");
 
 /// <summary>Reads an image file (PNG, JPEG, BMP, GIF, WebP) into grayscale, refusing what cannot be a digit picture.</summary>
 internal static class ImageFiles
@@ -21,19 +22,36 @@ internal static class ImageFiles
         if (length > MaxBytes) return new Error($"{path}: the file is {length / (1024 * 1024)} MB; images over {MaxBytes / (1024 * 1024)} MB are refused.");
 
         using var codec = SKCodec.Create(path);
-        if (codec is null) return new Error($"{path}: not a readable image (expected PNG, JPEG, BMP, GIF or WebP).");
+        return Decode(codec, path, MaxSide);
+    }
+
+    /// <summary>
+    /// An image held in memory (an HTTP request body). Only the header is read before the size check, so a
+    /// picture that declares more than <paramref name="maxSide"/> pixels a side is refused without decoding it.
+    /// </summary>
+    public static Result<GrayImage> Decode(byte[] bytes, string source, int maxSide)
+    {
+        if (bytes.Length == 0) return new Error($"{source}: empty, not an image.");
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data);
+        return Decode(codec, source, maxSide);
+    }
+
+    private static Result<GrayImage> Decode(SKCodec? codec, string source, int maxSide)
+    {
+        if (codec is null) return new Error($"{source}: not a readable image (expected PNG, JPEG, BMP, GIF or WebP).");
         var info = codec.Info;
-        if (info.Width <= 0 || info.Height <= 0) return new Error($"{path}: the image has no pixels.");
-        if (info.Width > MaxSide || info.Height > MaxSide)
-            return new Error($"{path}: the image is {info.Width}x{info.Height} pixels; at most {MaxSide} pixels a side are accepted.");
+        if (info.Width <= 0 || info.Height <= 0) return new Error($"{source}: the image has no pixels.");
+        if (info.Width > maxSide || info.Height > maxSide)
+            return new Error($"{source}: the image is {info.Width}x{info.Height} pixels; at most {maxSide} pixels a side are accepted.");
 
         using var bitmap = new SKBitmap(new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         var status = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
         if (status is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
-            return new Error($"{path}: the image data is corrupt ({status}).");
+            return new Error($"{source}: the image data is corrupt ({status}).");
         if (status == SKCodecResult.IncompleteInput)
-            return new Error($"{path}: the image data is truncated.");
-        return ToGray(bitmap);
+            return new Error($"{source}: the image data is truncated.");
+        return ToGray(bitmap) with { Format = codec.EncodedFormat.ToString().ToUpperInvariant() };
     }
 
     /// <summary>Luminance of each pixel, with transparency composited on white (a digit drawn on a transparent canvas).</summary>
