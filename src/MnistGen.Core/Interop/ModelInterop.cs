@@ -1,11 +1,10 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Reflection;
-using System.Runtime.InteropServices;
 using System.Text;
 using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Data;
 using MnistGen.Core.Functional;
+using MnistGen.Core.Runtime;
 using MnistGen.Core.Specs;
 using MnistGen.Core.Training;
 using static TorchSharp.torch;
@@ -123,8 +122,7 @@ public static class ModelInterop
             });
             var run = new TrainingRun(TrainingRun.CurrentFormat, spec.Id, spec.Name, spec.SpecHash, spec.SourcePath, spec.ExpectedAccuracy,
                 spec.Training, RunOptions.Default with { OutRoot = outRoot, Epochs = 0 }, [], RunStatus.Completed,
-                new RunEnvironment(TorchSharpVersion(), __version__, "cpu", get_num_threads(), RuntimeInformation.OSDescription,
-                    RuntimeInformation.FrameworkDescription, Environment.ProcessorCount),
+                TorchRuntime.Describe("cpu"),
                 now, now, new CheckpointFiles(0, RunPaths.ModelFile, hash, "", ""))
             {
                 Directory = directory,
@@ -133,12 +131,5 @@ public static class ModelInterop
             RunStore.WriteRecords(directory, run);
             return run;
         });
-    }
-
-    private static string TorchSharpVersion()
-    {
-        var assembly = typeof(TorchSharp.torch).Assembly;
-        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-        return (informational ?? assembly.GetName().Version?.ToString() ?? "unknown").Split('+')[0];
     }
 }

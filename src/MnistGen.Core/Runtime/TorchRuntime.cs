@@ -149,6 +149,23 @@ public static class TorchRuntime
         [DllImport("libc", EntryPoint = "mallopt")]
         internal static extern int mallopt(int param, int value);
     }
+
+    /// <summary>What run.json records about where a run was made: versions, device, threads, OS, .NET, cores.</summary>
+    public static Training.RunEnvironment Describe(string device) => new(
+        TorchSharpVersion(),
+        torch.__version__,
+        device,
+        torch.get_num_threads(),
+        System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+        System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+        Environment.ProcessorCount);
+
+    private static string TorchSharpVersion()
+    {
+        var assembly = typeof(torch).Assembly;
+        var informational = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(assembly)?.InformationalVersion;
+        return (informational ?? assembly.GetName().Version?.ToString() ?? "unknown").Split('+')[0];
+    }
 }
 
 /// <summary>What the started LibTorch reports about the machine.</summary>

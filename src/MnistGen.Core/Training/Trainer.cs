@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Reflection;
-using System.Runtime.InteropServices;
 using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Data;
 using MnistGen.Core.Evaluation;
@@ -233,19 +231,5 @@ public static class Trainer
         return new StepResult(loss.item<float>(), count);
     }
 
-    private static RunEnvironment Environment(DeviceDecision device) => new(
-        TorchSharpVersion(),
-        __version__,
-        device.Name,
-        get_num_threads(),
-        RuntimeInformation.OSDescription,
-        RuntimeInformation.FrameworkDescription,
-        System.Environment.ProcessorCount);
-
-    private static string TorchSharpVersion()
-    {
-        var assembly = typeof(torch).Assembly;
-        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-        return (informational ?? assembly.GetName().Version?.ToString() ?? "unknown").Split('+')[0];
-    }
+    private static RunEnvironment Environment(DeviceDecision device) => TorchRuntime.Describe(device.Name);
 }
