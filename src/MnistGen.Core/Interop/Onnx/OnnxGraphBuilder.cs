@@ -130,10 +130,11 @@ public sealed class OnnxGraphBuilder
         var unused = _weights.Values.Where(t => t.Dtype == TensorDtype.F32 && !_used.Contains(t.Name)).Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
         if (unused.Count > 0) throw new OnnxExportException($"the graph does not use the weights {string.Join(", ", unused)}");
         if (output == InputName) output = Node("Identity", outputName, [output]);
-        foreach (var node in _graph.Node)
+        if (output != outputName)
         {
-            for (var i = 0; i < node.Output.Count; i++) if (node.Output[i] == output) node.Output[i] = outputName;
-            for (var i = 0; i < node.Input.Count; i++) if (node.Input[i] == output) node.Input[i] = outputName;
+            // An earlier layer named like the output (a linear called logits before a log_softmax) gives way.
+            if (_names.Contains(outputName)) Rename(outputName, Unique(outputName));
+            Rename(output, outputName);
         }
         _graph.Name = graphName;
         _graph.Input.Add(Value(InputName, inputShape));
@@ -149,6 +150,16 @@ public sealed class OnnxGraphBuilder
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         foreach (var (key, value) in metadata) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model.ToByteArray();
+    }
+
+    private void Rename(string from, string to)
+    {
+        foreach (var node in _graph.Node)
+        {
+            for (var i = 0; i < node.Output.Count; i++) if (node.Output[i] == from) node.Output[i] = to;
+            for (var i = 0; i < node.Input.Count; i++) if (node.Input[i] == from) node.Input[i] = to;
+        }
+        _names.Add(to);
     }
 
     private string Weight(string key)
