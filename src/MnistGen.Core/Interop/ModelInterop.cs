@@ -58,7 +58,9 @@ public static class ModelInterop
         }
         catch (OnnxExportException e)
         {
-            return new Error($"Cannot export architecture '{spec.Id}' to ONNX: {e.Message}.", ErrorKind.BadInput);
+            // A kind without an ONNX form names itself ("layer 'x' (kind) cannot be exported to ONNX: why"); a weight the graph misses or leaves over does not.
+            var why = e.Message.StartsWith("layer ", StringComparison.Ordinal) ? e.Message : "cannot be exported to ONNX: " + e.Message;
+            return new Error($"Architecture '{spec.Id}' ({spec.SourcePath}): {why}.", ErrorKind.BadInput);
         }
     }
 

@@ -125,14 +125,6 @@ public sealed class OnnxExportTests(TrainedMlpFixture trained) : IClassFixture<T
         Assert.Single(Directory.GetFiles(fresh));
     }
 
-    [Fact]
-    public void A_layer_without_an_onnx_form_is_named_with_its_kind_and_why()
-    {
-        var builder = new OnnxGraphBuilder([]);
-        var e = Assert.Throws<OnnxExportException>(() => builder.Unsupported("swirl_1", "swirl", "opset 13 has no swirl operator"));
-        Assert.Equal("layer 'swirl_1' (swirl) cannot be exported to ONNX: opset 13 has no swirl operator", e.Message);
-    }
-
     private static void AssertBadInput(CliOutcome outcome, string expected)
     {
         Assert.Equal(2, outcome.ExitCode);
