@@ -8,9 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# Fonts for the text in figures (losses.png, confusion.png); real PyTorch for the interop tests (/usr/bin/python3);
+# Fonts for the text in figures (losses.png, confusion.png); real PyTorch and onnx.checker for the interop tests (/usr/bin/python3);
 # Chromium for the browser tests of 'mnistgen serve' (Playwright drives the system browser: its own download cannot work offline).
-packages=(fonts-dejavu-core python3-torch chromium)
+packages=(fonts-dejavu-core python3-torch python3-onnx chromium)
 
 echo "== system packages: ${packages[*]}"
 missing=()

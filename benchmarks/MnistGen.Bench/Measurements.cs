@@ -4,10 +4,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MnistGen.Core.Data;
 using MnistGen.Core.Evaluation;
+using MnistGen.Core.Interop;
 using MnistGen.Core.Runtime;
 using MnistGen.Core.Specs;
 using MnistGen.Core.Training;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
+using RunOptions = MnistGen.Core.Training.RunOptions;
 
 namespace MnistGen.Bench;
 
@@ -89,8 +94,67 @@ internal static class Measurements
         record["predict_p50_us"] = Stats.Percentile(latencies, 0.5);
         record["predict_p90_us"] = Stats.Percentile(latencies, 0.9);
         record["predict_calls"] = predictCalls;
+        // Before ONNX Runtime loads: the peak of training and TorchSharp's evaluation alone.
         record["peak_rss_mb"] = Rss.PeakMb();
+        MeasureOnnxRuntime(record, spec, module, data, threads, repeats, predictCalls);
         return record;
+    }
+
+    /// <summary>
+    /// The same module exported to ONNX (what <c>mnistgen export --format onnx</c> writes) and run by ONNX Runtime on
+    /// the same thread count: the 10k evaluation (batches of 256, argmax counted so nothing is skipped) and the
+    /// single-image latency (Run and the output read back), the pixels already normalised as for TorchSharp.
+    /// </summary>
+    private static void MeasureOnnxRuntime(JsonObject record, ArchitectureSpec spec, nn.Module<Tensor, Tensor> module, Dataset data, int threads, int repeats, int predictCalls)
+    {
+        var onnx = ModelInterop.ToOnnx(spec, module, new Dictionary<string, string>());
+        if (!onnx.IsOk) throw new InvalidOperationException(string.Join(" ", onnx.Errors));
+        using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+        using var session = new InferenceSession(onnx.Value, options);
+        var pixels = data.Test.Images.contiguous().data<float>().ToArray();
+        var count = data.Test.Count;
+        var size = pixels.Length / count;
+        var shape = data.Test.Images.shape.Skip(1).Select(d => (int)d).ToArray();
+
+        float[] Run(int start, int n)
+        {
+            var input = new DenseTensor<float>(pixels.AsMemory(start * size, n * size), [n, .. shape]);
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxGraphBuilder.InputName, input)]);
+            return results.Single().AsEnumerable<float>().ToArray();
+        }
+
+        _ = Run(0, 256);
+        var seconds = new List<double>();
+        for (var r = 0; r < repeats; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            var argmax = 0L;
+            for (var start = 0; start < count; start += 256)
+            {
+                var scores = Run(start, Math.Min(256, count - start));
+                for (var i = 0; i < scores.Length; i += spec.Classes)
+                {
+                    var best = i;
+                    for (var c = i + 1; c < i + spec.Classes; c++) if (scores[c] > scores[best]) best = c;
+                    argmax += best - i;
+                }
+            }
+            seconds.Add(clock.Elapsed.TotalSeconds);
+            GC.KeepAlive(argmax);
+        }
+        record["onnx_eval_seconds"] = Stats.Median([.. seconds]);
+
+        for (var i = 0; i < 50; i++) _ = Run(0, 1);
+        var latencies = new double[predictCalls];
+        for (var i = 0; i < predictCalls; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            GC.KeepAlive(Run(0, 1));
+            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds * 1000;
+        }
+        Array.Sort(latencies);
+        record["onnx_predict_p50_us"] = Stats.Percentile(latencies, 0.5);
+        record["onnx_predict_p90_us"] = Stats.Percentile(latencies, 0.9);
     }
 
     /// <summary>

@@ -74,7 +74,12 @@ internal static class Report
         md.AppendLine("| arch | threads | side | eval 10k (s) | predict p50 (us) | predict p90 (us) | peak RSS (MB) |");
         md.AppendLine("|---|---:|---|---:|---:|---:|---:|");
         foreach (var r in records.OrderBy(r => (string?)r["arch"]).ThenBy(r => (int)r["threads"]!).ThenBy(r => (string?)r["side"]))
+        {
             md.AppendLine(Inv, $"| {r["arch"]} | {r["threads"]} | {(string?)r["baseline_id"] ?? "MnistGen"} | {Num(r, "eval_seconds"):0.000} | {Num(r, "predict_p50_us"):0.0} | {Num(r, "predict_p90_us"):0.0} | {Num(r, "peak_rss_mb"):0} |");
+            // The same module exported to ONNX, run by ONNX Runtime in the MnistGen worker (its RSS is the worker's, so not shown).
+            if (r["onnx_eval_seconds"] is not null)
+                md.AppendLine(Inv, $"| {r["arch"]} | {r["threads"]} | ONNX Runtime (export) | {Num(r, "onnx_eval_seconds"):0.000} | {Num(r, "onnx_predict_p50_us"):0.0} | {Num(r, "onnx_predict_p90_us"):0.0} | - |");
+        }
         md.AppendLine();
         foreach (var arch in o.Archs)
         {

@@ -34,6 +34,7 @@ public sealed class AddSpecTests : IDisposable
         var allKinds = withSpec[0];
         Assert.Equal(("AllKinds", 7850L, 84256L), (allKinds.Name, allKinds.Summary.TotalParameters, allKinds.Summary.TotalMacs));
         RunForwardAndBackward(allKinds);
+        ExportsToOnnxLikeTorchSharp(allKinds);
 
         File.Delete(newSpec);
         Build(project, restore: false);
@@ -76,6 +77,7 @@ public sealed class AddSpecTests : IDisposable
         Assert.Equal(["conv1", "silu_1", "max_pool2d_1", "flatten_1", "fc1", "log_softmax_1"], swish.Summary.Layers.Select(l => l.Name));
         Assert.Equal(("silu", 4 * 13 * 13 * 10 + 10 + 4 * 9 + 4L), (swish.Summary.Layers[1].Kind, swish.Summary.TotalParameters));
         RunForwardAndBackward(swish);
+        ExportsToOnnxLikeTorchSharp(swish);
 
         File.WriteAllText(newKind, SiluKind.Replace("    public override string Forward(PlainLayer layer, string x) => $\"{x}.silu()\";\n", ""));
         var (exitCode, output) = Run(_scratch, "build", generator, "-nologo", "-v:q", "-nodeReuse:false", "-p:UseSharedCompilation=false", "--no-restore");
@@ -86,6 +88,7 @@ public sealed class AddSpecTests : IDisposable
 
     /// <summary>What a contributor writes for SiLU (x * sigmoid(x)), word for word as CONTRIBUTING.md shows it.</summary>
     private const string SiluKind = """
+        using MnistGen.Generators.Emitting;
         using MnistGen.Generators.Language;
 
         namespace MnistGen.Generators.Layers;
@@ -96,6 +99,10 @@ public sealed class AddSpecTests : IDisposable
             public override Variant Entry { get; } = new("silu", "SiLU", "x * sigmoid(x) (torch.nn.functional.silu).", null);
 
             public override string Forward(PlainLayer layer, string x) => $"{x}.silu()";
+
+            // ONNX opset 13 has no SiLU operator: Mul(x, Sigmoid(x)).
+            public override string Onnx(PlainLayer layer, string b, string x) =>
+                $"{b}.Mul({CSharp.String(layer.Name)}, {x}, {b}.Sigmoid({CSharp.String(layer.Name + "/sigmoid")}, {x}))";
         }
 
         """;
@@ -153,6 +160,32 @@ public sealed class AddSpecTests : IDisposable
         Assert.All(model.parameters(), p => Assert.NotNull(p.grad));
         model.eval();
         using (no_grad()) Assert.Equal([8L, 10L], model.forward(rand(8, 1, 28, 28)).shape);
+    }
+
+    /// <summary>
+    /// The scratch build's module written to ONNX passes onnx.checker and gives TorchSharp's outputs in ONNX Runtime
+    /// (64 seeded inputs, batches of 64 and of 1). Every weight and batch-norm statistic is moved off its initial
+    /// value first, so eval-mode batch norm and every bias really count.
+    /// </summary>
+    private void ExportsToOnnxLikeTorchSharp(ArchitectureSpec spec)
+    {
+        manual_seed(7);
+        using var model = spec.Create();
+        using (no_grad())
+        {
+            foreach (var (name, tensor) in model.state_dict())
+            {
+                if (!tensor.is_floating_point()) continue;
+                if (name.EndsWith(".running_var", StringComparison.Ordinal)) tensor.copy_(rand_like(tensor) + 0.5);
+                else tensor.add_(randn_like(tensor) * 0.1);
+            }
+        }
+        var onnx = MnistGen.Core.Interop.ModelInterop.ToOnnx(spec, model, new Dictionary<string, string> { ["mnistgen.spec"] = spec.Id });
+        Assert.True(onnx.IsOk, string.Join("; ", onnx.Errors));
+        var file = Path.Combine(_scratch, spec.Id + ".onnx");
+        File.WriteAllBytes(file, onnx.Value);
+        MnistGen.Tests.Shared.OnnxCheck.AssertCheckerPasses(file);
+        MnistGen.Tests.Shared.OnnxCheck.AssertSameOutputs(file, spec, model, MnistGen.Tests.Shared.OnnxCheck.SeededInputs());
     }
 
     /// <summary>Architectures.All of the scratch build, loaded from a copy of its bytes in an isolated context.</summary>

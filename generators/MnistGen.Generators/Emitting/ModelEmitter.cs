@@ -32,11 +32,12 @@ internal static class ModelEmitter
         WriteDocComment(w, model);
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"MnistGen.Generators\", \"1.0.0\")]");
         w.Open($"public sealed partial class {model.ClassName} : global::TorchSharp.torch.nn.Module<{Tensor}, {Tensor}>" +
-               (lowered.HasScores ? ", global::MnistGen.Core.Evaluation.IClassScores" : ""));
+               (lowered.HasScores ? ", global::MnistGen.Core.Evaluation.IClassScores" : "") + ", global::MnistGen.Core.Interop.IOnnxExport");
         WriteSpec(w, model);
         WriteFields(w, model);
         WriteConstructor(w, model);
         WriteForward(w, lowered);
+        WriteOnnx(w, model);
         WriteDispose(w, model);
         w.Close();
         w.Close();
@@ -205,6 +206,27 @@ internal static class ModelEmitter
             first = false;
         }
         w.Line("return x;");
+    }
+
+    /// <summary>
+    /// The ONNX writer: each layer's builder call in the spec's order. Not the lowered order: the lowering's choices
+    /// (pool before a monotone activation, in place, channels-last) are value-preserving speed-ups for LibTorch that
+    /// mean nothing in an ONNX graph, whose runtime optimises on its own; in spec order the graph reads like the spec.
+    /// </summary>
+    private static void WriteOnnx(CodeWriter w, SpecModel model)
+    {
+        w.Line();
+        w.Line("/// <summary>Adds the network to an ONNX graph, layer by layer in the spec's order, at inference (dropout is the identity,");
+        w.Line("/// batch norm uses its running statistics), the weights taken from this module's state_dict by name.</summary>");
+        w.Open("public string WriteOnnx(global::MnistGen.Core.Interop.OnnxGraphBuilder b, string input)");
+        w.Line("var x = input;");
+        foreach (var layer in model.Layers)
+        {
+            w.Line($"// {layer.Name} ({layer.DisplayKind}): {Invariant.Shape(layer.InputShape)} -> {Invariant.Shape(layer.OutputShape)}");
+            w.Line($"x = {LayerKinds.Of(layer).Onnx(layer, "b", "x")};");
+        }
+        w.Line("return x;");
+        w.Close();
     }
 
     private static void WriteOpComment(CodeWriter w, LoweredOp op) =>

@@ -67,6 +67,11 @@ internal static class ReferenceWriter
         L("submodules, so a layer's name is its state_dict prefix. Activations, pooling, dropout and flatten are applied");
         L("with TorchSharp's functional operations in `forward`; dropout follows the module's `train()` / `eval()` mode.");
         L();
+        L("Every layer kind exports to every format of `mnistgen export`: `pytorch` and `safetensors` carry the weights");
+        L("under their state_dict names; `onnx` writes the whole network (opset 13), each kind as its descriptor's `Onnx`");
+        L("member says. At inference, so dropout and dropout2d become Identity and batch_norm uses its running statistics;");
+        L("gelu is written exactly, as 0.5 * x * (1 + Erf(x / sqrt 2)).");
+        L();
         Union(L, SpecLanguage.Loss, "Losses (`training.loss`)");
         Union(L, SpecLanguage.Optimizer, "Optimizers (`training.optimizer`)");
         Union(L, SpecLanguage.Schedule, "Schedules (`training.schedule`)");

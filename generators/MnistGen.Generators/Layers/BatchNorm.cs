@@ -45,4 +45,7 @@ internal sealed class BatchNormKind : LayerKind<BatchNormLayer>
     }
 
     public override string Forward(BatchNormLayer layer, string x) => $"this.{layer.Name}.forward({x})";
+
+    // Eval mode: the running statistics, which is what an exported model is for.
+    public override string Onnx(BatchNormLayer layer, string b, string x) => $"{b}.BatchNormalization({CSharp.String(layer.Name)}, {x}, {CSharp.Double(layer.Eps)})";
 }

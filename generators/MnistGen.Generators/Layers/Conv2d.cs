@@ -61,4 +61,7 @@ internal sealed class Conv2dKind : LayerKind<Conv2dLayer>
     // Parameters stay NCHW (checkpoints unchanged); only the output's strides are NHWC.
     public override string? ChannelsLastForward(Conv2dLayer layer, string x) =>
         $"global::MnistGen.Core.Runtime.TensorLayout.Conv2dChannelsLast({x}, this.{layer.Name}, {CSharp.Int(layer.Stride)}, {CSharp.Int(layer.Padding)})";
+
+    public override string Onnx(Conv2dLayer layer, string b, string x) =>
+        $"{b}.Conv({CSharp.String(layer.Name)}, {x}, {CSharp.Int(layer.Kernel)}, {CSharp.Int(layer.Stride)}, {CSharp.Int(layer.Padding)}, bias: {CSharp.Bool(layer.Bias)})";
 }

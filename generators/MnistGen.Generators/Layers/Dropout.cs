@@ -21,4 +21,7 @@ internal sealed class DropoutKind : ParameterFreeKind<DropoutLayer>
         input.Keys.Number("p") is { } p ? new DropoutLayer(Name, input.Name, input.Shape, input.Shape, 0, 0, p) : null;
 
     public override string Forward(DropoutLayer layer, string x) => $"{LayerKeys.Functional}.dropout({x}, {CSharp.Double(layer.P)}, this.training)";
+
+    // Identity at inference (an exported model only infers).
+    public override string Onnx(DropoutLayer layer, string b, string x) => $"{b}.Identity({CSharp.String(layer.Name)}, {x})";
 }

@@ -17,4 +17,7 @@ internal sealed class Dropout2dKind : ParameterFreeKind<DropoutLayer>
     }
 
     public override string Forward(DropoutLayer layer, string x) => $"{LayerKeys.Functional}.dropout2d({x}, {CSharp.Double(layer.P)}, this.training)";
+
+    // Identity at inference (an exported model only infers).
+    public override string Onnx(DropoutLayer layer, string b, string x) => $"{b}.Identity({CSharp.String(layer.Name)}, {x})";
 }

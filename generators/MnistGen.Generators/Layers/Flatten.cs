@@ -1,4 +1,5 @@
 using MnistGen.Generators.Common;
+using MnistGen.Generators.Emitting;
 using MnistGen.Generators.Language;
 
 namespace MnistGen.Generators.Layers;
@@ -17,4 +18,6 @@ internal sealed class FlattenKind : ParameterFreeKind<PlainLayer>
     }
 
     public override string Forward(PlainLayer layer, string x) => $"{x}.flatten(1)";
+
+    public override string Onnx(PlainLayer layer, string b, string x) => $"{b}.Flatten({CSharp.String(layer.Name)}, {x})";
 }

@@ -40,6 +40,9 @@ internal interface ILayerKind
 
     /// <summary>A forward expression whose result is channels-last, or null when the kind cannot produce that layout itself.</summary>
     string? ChannelsLastForward(BoundLayer layer, string x);
+
+    /// <summary>The ONNX form: a call on the graph builder <paramref name="b"/> that adds the layer after value <paramref name="x"/> and returns its output's name.</summary>
+    string Onnx(BoundLayer layer, string b, string x);
 }
 
 /// <summary>
@@ -68,6 +71,15 @@ internal abstract class LayerKind<TLayer> : ILayerKind where TLayer : BoundLayer
 
     public abstract IEnumerable<LayerField> Fields(TLayer layer);
 
+    /// <summary>
+    /// How the layer is written to ONNX, at inference: an expression calling the Core graph builder <paramref name="b"/>
+    /// (<c>MnistGen.Core.Interop.OnnxGraphBuilder</c>) on the value name <paramref name="x"/>, returning the name of the
+    /// layer's output, e.g. <c>b.Conv("conv1", x, 3, 1, 0, true)</c>. Weights are looked up by their state_dict
+    /// names (the layer's name plus ".weight", ...). A kind with no ONNX form returns <c>b.Unsupported(name, kind, why)</c>,
+    /// which makes the export say so.
+    /// </summary>
+    public abstract string Onnx(TLayer layer, string b, string x);
+
     public virtual string DisplayKind(TLayer layer) => Name;
 
     public virtual string? InPlaceForward(TLayer layer) => null;
@@ -85,6 +97,8 @@ internal abstract class LayerKind<TLayer> : ILayerKind where TLayer : BoundLayer
     string? ILayerKind.InPlaceForward(BoundLayer layer) => InPlaceForward(Typed(layer));
 
     string? ILayerKind.ChannelsLastForward(BoundLayer layer, string x) => ChannelsLastForward(Typed(layer), x);
+
+    string ILayerKind.Onnx(BoundLayer layer, string b, string x) => Onnx(Typed(layer), b, x);
 
     // The registry finds a descriptor by the layer's Kind, which only this descriptor's Bind writes.
     private TLayer Typed(BoundLayer layer) => layer as TLayer

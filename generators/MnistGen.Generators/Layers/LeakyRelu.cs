@@ -34,4 +34,6 @@ internal sealed class LeakyReluKind : LayerKind<LeakyReluLayer>
     public override string Forward(LeakyReluLayer layer, string x) => $"{x}.leaky_relu(this.{layer.SlopeField})";
 
     public override string? InPlaceForward(LeakyReluLayer layer) => $"x.leaky_relu_(this.{layer.SlopeField});";
+
+    public override string Onnx(LeakyReluLayer layer, string b, string x) => $"{b}.LeakyRelu({CSharp.String(layer.Name)}, {x}, {CSharp.Double(layer.Slope)})";
 }

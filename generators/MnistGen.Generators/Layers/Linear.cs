@@ -40,4 +40,6 @@ internal sealed class LinearKind : LayerKind<LinearLayer>
     ];
 
     public override string Forward(LinearLayer layer, string x) => $"this.{layer.Name}.forward({x})";
+
+    public override string Onnx(LinearLayer layer, string b, string x) => $"{b}.Gemm({CSharp.String(layer.Name)}, {x}, bias: {CSharp.Bool(layer.Bias)})";
 }

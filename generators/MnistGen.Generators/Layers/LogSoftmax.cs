@@ -1,3 +1,4 @@
+using MnistGen.Generators.Emitting;
 using MnistGen.Generators.Language;
 
 namespace MnistGen.Generators.Layers;
@@ -10,4 +11,6 @@ internal sealed class LogSoftmaxKind : ElementwiseKind
     public override string? NetworkOutput => "LogProbabilities";
 
     public override string Forward(PlainLayer layer, string x) => $"{x}.log_softmax(1)";
+
+    public override string Onnx(PlainLayer layer, string b, string x) => $"{b}.LogSoftmax({CSharp.String(layer.Name)}, {x})";
 }

@@ -20,6 +20,9 @@ internal abstract class PoolingKind : ParameterFreeKind<PoolLayer>
     /// <summary>The functional TorchSharp applies: max_pool2d or avg_pool2d.</summary>
     protected abstract string Function { get; }
 
+    /// <summary>The graph builder's method for it: MaxPool or AveragePool.</summary>
+    protected abstract string OnnxOperator { get; }
+
     public override PoolLayer? Bind(LayerInput input)
     {
         if (input.Rank != 3) return input.Fail<PoolLayer>($"{Name} needs an input of [channels, height, width]");
@@ -37,4 +40,7 @@ internal abstract class PoolingKind : ParameterFreeKind<PoolLayer>
 
     public override string Forward(PoolLayer layer, string x) =>
         $"{LayerKeys.Functional}.{Function}({x}, {Emitting.CSharp.Int(layer.Kernel)}, {Emitting.CSharp.Int(layer.Stride)})";
+
+    public override string Onnx(PoolLayer layer, string b, string x) =>
+        $"{b}.{OnnxOperator}({Emitting.CSharp.String(layer.Name)}, {x}, {Emitting.CSharp.Int(layer.Kernel)}, {Emitting.CSharp.Int(layer.Stride)})";
 }

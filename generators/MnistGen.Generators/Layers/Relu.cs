@@ -1,3 +1,4 @@
+using MnistGen.Generators.Emitting;
 using MnistGen.Generators.Language;
 
 namespace MnistGen.Generators.Layers;
@@ -12,4 +13,6 @@ internal sealed class ReluKind : ElementwiseKind
     public override string Forward(PlainLayer layer, string x) => $"{x}.relu()";
 
     public override string? InPlaceForward(PlainLayer layer) => "x.relu_();";
+
+    public override string Onnx(PlainLayer layer, string b, string x) => $"{b}.Relu({CSharp.String(layer.Name)}, {x})";
 }

@@ -1,3 +1,4 @@
+using MnistGen.Generators.Emitting;
 using MnistGen.Generators.Language;
 
 namespace MnistGen.Generators.Layers;
@@ -8,4 +9,6 @@ internal sealed class SigmoidKind : ElementwiseKind
     public override Variant Entry { get; } = new("sigmoid", "Sigmoid", "Logistic sigmoid.", null);
 
     public override string Forward(PlainLayer layer, string x) => $"{x}.sigmoid()";
+
+    public override string Onnx(PlainLayer layer, string b, string x) => $"{b}.Sigmoid({CSharp.String(layer.Name)}, {x})";
 }

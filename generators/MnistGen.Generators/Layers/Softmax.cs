@@ -1,3 +1,4 @@
+using MnistGen.Generators.Emitting;
 using MnistGen.Generators.Language;
 
 namespace MnistGen.Generators.Layers;
@@ -10,4 +11,6 @@ internal sealed class SoftmaxKind : ElementwiseKind
     public override string? NetworkOutput => "Probabilities";
 
     public override string Forward(PlainLayer layer, string x) => $"{x}.softmax(1)";
+
+    public override string Onnx(PlainLayer layer, string b, string x) => $"{b}.Softmax({CSharp.String(layer.Name)}, {x})";
 }

@@ -1,3 +1,4 @@
+using MnistGen.Generators.Emitting;
 using MnistGen.Generators.Language;
 
 namespace MnistGen.Generators.Layers;
@@ -8,4 +9,6 @@ internal sealed class TanhKind : ElementwiseKind
     public override Variant Entry { get; } = new("tanh", "Tanh", "Hyperbolic tangent.", null);
 
     public override string Forward(PlainLayer layer, string x) => $"{x}.tanh()";
+
+    public override string Onnx(PlainLayer layer, string b, string x) => $"{b}.Tanh({CSharp.String(layer.Name)}, {x})";
 }

@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 namespace MnistGen.Core.Interop;
 
 /// <summary>The formats a trained model is written to for other tools.</summary>
-public enum ExportFormat { PyTorch, SafeTensors }
+public enum ExportFormat { PyTorch, SafeTensors, Onnx }
 
 /// <summary>
 /// A trained model leaves MnistGen (<c>export</c>) or a state_dict trained elsewhere becomes a run (<c>import</c>).
@@ -23,7 +23,45 @@ public static class ModelInterop
 {
     public static string NameOf(ExportFormat format) => format.ToString().ToLowerInvariant();
 
-    public static string ExtensionOf(ExportFormat format) => format == ExportFormat.PyTorch ? ".pt" : ".safetensors";
+    public static string ExtensionOf(ExportFormat format) => format switch
+    {
+        ExportFormat.PyTorch => ".pt",
+        ExportFormat.Onnx => ".onnx",
+        _ => ".safetensors",
+    };
+
+    /// <summary>The name of the ONNX model's output: what the network's last layer makes.</summary>
+    public static string OutputNameOf(OutputKind output) => output switch
+    {
+        OutputKind.LogProbabilities => "log_probabilities",
+        OutputKind.Probabilities => "probabilities",
+        _ => "logits",
+    };
+
+    /// <summary>
+    /// The whole network as an ONNX model: the generated module writes one builder call per layer (spec order),
+    /// with the weights of <paramref name="module"/>; the metadata says how to normalise the input.
+    /// </summary>
+    public static Result<byte[]> ToOnnx(ArchitectureSpec spec, nn.Module<Tensor, Tensor> module, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (module is not IOnnxExport export)
+            return new Error($"architecture '{spec.Id}' was generated without an ONNX writer; rebuild it with this version of MnistGen.", ErrorKind.BadInput);
+        try
+        {
+            var builder = new OnnxGraphBuilder(StateDict.Extract(module));
+            var output = export.WriteOnnx(builder, builder.Input);
+            var props = metadata.Where(p => p.Key != "format").OrderBy(p => p.Key, StringComparer.Ordinal);
+            return builder.Build(output, OutputNameOf(spec.Output), spec.InputShape, spec.Classes, props, spec.Name,
+                $"{spec.Name} ({spec.SourcePath}), exported by mnistgen. Input: [N, {string.Join(", ", spec.InputShape.Select(d => d.ToString(CultureInfo.InvariantCulture)))}] float32, " +
+                $"pixels / 255 normalised with mnistgen.normalize_mean and mnistgen.normalize_std; output: {OutputNameOf(spec.Output)} over {spec.Classes.ToString(CultureInfo.InvariantCulture)} classes.");
+        }
+        catch (OnnxExportException e)
+        {
+            // A kind without an ONNX form names itself ("layer 'x' (kind) cannot be exported to ONNX: why"); a weight the graph misses or leaves over does not.
+            var why = e.Message.StartsWith("layer ", StringComparison.Ordinal) ? e.Message : "cannot be exported to ONNX: " + e.Message;
+            return new Error($"Architecture '{spec.Id}' ({spec.SourcePath}): {why}.", ErrorKind.BadInput);
+        }
+    }
 
     public static Result<ExportFormat> ParseFormat(string text)
     {
@@ -64,8 +102,15 @@ public static class ModelInterop
         try
         {
             if (format == ExportFormat.SafeTensors)
-                {
+            {
                 AtomicFile.WriteBytes(target, SafeTensors.Write(records, Metadata(model.Spec, model.Run)));
+                return target;
+            }
+            if (format == ExportFormat.Onnx)
+            {
+                var onnx = ToOnnx(model.Spec, model.Module, Metadata(model.Spec, model.Run));
+                if (!onnx.IsOk) return Result<string>.Fail(onnx.Errors);
+                AtomicFile.WriteBytes(target, onnx.Value);
                 return target;
             }
             // A fresh module holds plain contiguous tensors, which is what PyBridge writes correctly.

@@ -207,7 +207,7 @@ public sealed class InteropTests(TorchSide torch, TrainedMlpFixture trained) : I
     [Fact]
     public void Export_refuses_an_unknown_format_a_missing_directory_and_a_run_without_a_completed_epoch()
     {
-        AssertBadInput(CliRunner.Run("export", trained.RunDirectory, "--format", "keras"), "Unknown export format 'keras'; the formats are: pytorch, safetensors.");
+        AssertBadInput(CliRunner.Run("export", trained.RunDirectory, "--format", "keras"), "Unknown export format 'keras'; the formats are: pytorch, safetensors, onnx.");
 
         var missing = Path.Combine(_scratch, "no", "such", "dir", "m.pt");
         AssertBadInput(CliRunner.Run("export", trained.RunDirectory, "--format", "pytorch", "--out", missing),
