@@ -17,6 +17,16 @@ public sealed record CliOutcome(int ExitCode, string Out, string Err)
     public string[] OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     public string[] ErrLines => Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>Bad input: exit code 2 and one line, <c>error: ...</c>, containing <paramref name="expected"/>.</summary>
+    public void AssertOneLineBadInput(string expected)
+    {
+        Assert.Equal(2, ExitCode);
+        var line = Assert.Single(ErrLines);
+        Assert.StartsWith("error: ", line);
+        Assert.Contains(expected, line);
+        AssertNoStackTrace();
+    }
+
     /// <summary>Users get sentences, never a .NET stack trace or exception type.</summary>
     public void AssertNoStackTrace()
     {

@@ -110,30 +110,6 @@ public sealed class OnnxExportTests(TrainedMlpFixture trained) : IClassFixture<T
         Assert.Equal(printed.Groups[2].Value, probability.ToString("0.0000", CultureInfo.InvariantCulture));
     }
 
-    [Fact]
-    public void Onnx_export_of_a_run_without_a_completed_epoch_or_into_a_missing_directory_is_one_line_exit_2()
-    {
-        var missing = Path.Combine(_scratch, "no", "such", "m.onnx");
-        AssertBadInput(CliRunner.Run("export", trained.RunDirectory, "--format", "onnx", "--out", missing), $"{Path.Combine(_scratch, "no", "such")} does not exist");
-        Assert.False(Directory.Exists(Path.Combine(_scratch, "no")));
-
-        var fresh = Path.Combine(_scratch, "fresh");
-        Directory.CreateDirectory(fresh);
-        var run = RunStore.ReadRun(trained.RunDirectory).Value with { Checkpoint = null, History = [] };
-        File.WriteAllBytes(Path.Combine(fresh, "run.json"), System.Text.Encoding.UTF8.GetBytes(RunJson.Serialize(run)));
-        AssertBadInput(CliRunner.Run("export", fresh, "--format", "onnx"), "has no checkpoint yet: no epoch of that run completed");
-        Assert.Single(Directory.GetFiles(fresh));
-    }
-
-    private static void AssertBadInput(CliOutcome outcome, string expected)
-    {
-        Assert.Equal(2, outcome.ExitCode);
-        var line = Assert.Single(outcome.ErrLines);
-        Assert.StartsWith("error: ", line);
-        Assert.Contains(expected, line);
-        outcome.AssertNoStackTrace();
-    }
-
     private static int ArgMax(ReadOnlySpan<float> scores)
     {
         var best = 0;
