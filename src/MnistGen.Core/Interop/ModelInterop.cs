@@ -140,9 +140,13 @@ public static class ModelInterop
         {
             return new Error($"Could not read {path}: {e.Message.TrimEnd('.')}.", ErrorKind.BadInput);
         }
-        var zip = bytes.Length >= 4 && bytes[0] == 0x50 && bytes[1] == 0x4b;
-        var looksPyTorch = zip || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase);
-        return looksPyTorch ? PyTorchFile.Read(bytes, path) : SafeTensors.Read(bytes, path).Map(file => file.Tensors);
+        // A zip is what torch.save writes, whatever the file is called; otherwise the extension says which format.
+        var zip = bytes.Length >= 4 && bytes[0] == 0x50 && bytes[1] == 0x4b && bytes[2] == 0x03 && bytes[3] == 0x04;
+        bool Named(string extension) => path.EndsWith(extension, StringComparison.OrdinalIgnoreCase);
+        if (zip || Named(".pt") || Named(".pth")) return PyTorchFile.Read(bytes, path);
+        if (Named(".safetensors")) return SafeTensors.Read(bytes, path).Map(file => file.Tensors);
+        return new Error($"{path} is neither a PyTorch state_dict (.pt or .pth, as torch.save(model.state_dict(), path) writes it) " +
+                         "nor a .safetensors file, the two formats import reads.", ErrorKind.BadInput);
     }
 
     /// <summary>

@@ -197,6 +197,18 @@ public sealed class InteropTests(TorchSide torch, TrainedMlpFixture trained) : I
         Assert.Equal(before, Directory.GetFileSystemEntries(_scratch).Length);
     }
 
+    [Fact]
+    public void A_file_in_neither_format_is_named_as_such()
+    {
+        Directory.CreateDirectory(_scratch);
+        var onnx = Path.Combine(_scratch, "model.onnx");
+        File.WriteAllBytes(onnx, [8, 7, 18, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+        CliRunner.Run("import", "mlp", onnx, "--out", _scratch).AssertOneLineBadInput(
+            $"{onnx} is neither a PyTorch state_dict (.pt or .pth, as torch.save(model.state_dict(), path) writes it) nor a .safetensors file, the two formats import reads.");
+        Assert.Single(Directory.GetFileSystemEntries(_scratch));
+    }
+
     private string ExportSafetensors()
     {
         var file = Path.Combine(_scratch, "whole.safetensors");
