@@ -27,7 +27,7 @@ public sealed class TrainedMlpFixture : IDisposable
     public void Dispose() => Directory.Delete(OutRoot, recursive: true);
 }
 
-public sealed class EndToEndTests(TrainedMlpFixture trained) : IClassFixture<TrainedMlpFixture>, IDisposable
+public sealed partial class EndToEndTests(TrainedMlpFixture trained) : IClassFixture<TrainedMlpFixture>, IDisposable
 {
     private readonly string _scratch = Directory.CreateTempSubdirectory("mnistgen-e2e-scratch-").FullName;
 

@@ -81,6 +81,9 @@ internal static class PredictCommand
             var (name, pixels, width, height) = inputs[i];
             var prepared = ImagePreprocessor.FromGrayscale(pixels, width, height, info.Mean, info.Std, source: name);
             if (!prepared.IsOk) return Cli.Report(terminal.Err, prepared.Errors);
+            var ink = Ink.Check(pixels, width, height, prepared.Value.Inverted, name);
+            if (!ink.IsOk) return Cli.Report(terminal.Err, ink.Errors);
+            foreach (var warning in ink.Value) terminal.Notice("warning: " + warning);
             var prediction = Predictor.Predict(model.Module, prepared.Value);
             if (!prediction.IsOk) return Cli.Report(terminal.Err, prediction.Errors);
             var shown = RunFigures.Denormalize(prepared.Value.Pixels, info.Mean, info.Std);
