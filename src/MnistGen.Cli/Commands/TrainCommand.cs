@@ -29,7 +29,7 @@ internal static class TrainCommand
         var lr = new Option<double?>("--lr") { Description = "Override the optimizer's learning rate.", HelpName = "X" };
         var seed = new Option<int?>("--seed") { Description = "Override training.seed (seeds initialisation, dropout and the shuffle).", HelpName = "N" };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda. auto uses CUDA when present.", DefaultValueFactory = _ => "auto" };
-        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        ParseErrors.OneOf(device, "auto", "cpu", "cuda");
         var threads = CommonOptions.Threads();
         var data = CommonOptions.Data();
         var output = new Option<string>("--out") { Description = "Root of the run directories: OUT/<architecture>/<yyyyMMdd-HHmmss>/.", DefaultValueFactory = _ => "runs", HelpName = "DIR" };
