@@ -62,7 +62,7 @@ internal static class PredictCommand
 
         if (testIndex is { } index)
         {
-            var dataResult = CommonOptions.LoadData(model.Spec.Training.Dataset, dataOption, terminal);
+            var dataResult = CommonOptions.LoadExistingData(model.Spec.Training.Dataset, dataOption, "predict");
             if (!dataResult.IsOk) return Cli.Report(terminal.Err, dataResult.Errors);
             using var data = dataResult.Value;
             if (index < 0 || index >= data.Test.Count)
