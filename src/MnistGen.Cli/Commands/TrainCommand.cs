@@ -68,6 +68,7 @@ internal static class TrainCommand
         var planned = TrainingPlanner.Plan(spec.Value, options, previous, runtime.Value.CudaAvailable, Environment.ProcessorCount);
         if (!planned.IsOk) return Cli.Report(terminal.Err, planned.Errors);
         var plan = planned.Value;
+        if (plan.NothingToTrain) return AlreadyComplete(terminal, plan);
         var threads = TorchRuntime.SetThreads(plan.Threads);
 
         using var data = CommonOptions.LoadData(plan.Config.Dataset, dataOption, terminal) is var loaded && loaded.IsOk ? loaded.Value : null;
@@ -89,7 +90,7 @@ internal static class TrainCommand
                 callbacks => Trainer.Train(plan, data, callbacks, cancel.Token),
                 afterEpoch: (_, run) => RunFigures.Losses(run));
             if (!result.IsOk) return Cli.Report(terminal.Err, result.Errors);
-            return Finish(terminal, spec.Value, result.Value);
+            return Finish(terminal, spec.Value, result.Value, previous);
         }
         finally
         {
@@ -105,21 +106,49 @@ internal static class TrainCommand
         return CommonOptions.Find(previous.SpecId);
     }
 
-    private static int Finish(Terminal terminal, ArchitectureSpec spec, TrainingRun run)
+    /// <summary>A resumed run that has every epoch already: say so, load nothing, write nothing.</summary>
+    private static int AlreadyComplete(Terminal terminal, TrainingPlan plan)
     {
-        if (!run.History.IsDefaultOrEmpty) terminal.Console.Write(HistoryTable(run));
-        if (run.Final is { } final)
+        var run = plan.Previous!;
+        // The plan's notices ("training on the CPU", "nothing to train") are replaced by this one line: nothing runs.
+        var accuracy = run.Final is { } final ? string.Create(Inv, $", test accuracy {final.TestAccuracy * 100:0.00}%") : "";
+        terminal.Line(string.Create(Inv,
+            $"{run.Directory} is already complete ({run.EpochsCompleted} of {plan.Config.Epochs} epochs{accuracy}): nothing was trained and no file was written."));
+        return Cli.Ok;
+    }
+
+    /// <param name="previous">The run as it was before this command (null for a new run): only what happened since is reported.</param>
+    private static int Finish(Terminal terminal, ArchitectureSpec spec, TrainingRun run, TrainingRun? previous)
+    {
+        var epochsBefore = previous?.EpochsCompleted ?? 0;
+        var trained = run.EpochsCompleted > epochsBefore;
+        if (trained && !run.History.IsDefaultOrEmpty) terminal.Console.Write(HistoryTable(run));
+        if (trained && run.Final is { } final)
         {
             var verdict = spec.ExpectedAccuracy is { } expected
                 ? string.Create(Inv, $"; the spec expects {expected * 100:0.0}%: {(final.TestAccuracy >= expected ? "reached" : "not reached")}")
                 : "";
+            var took = run.History.Skip(epochsBefore).Sum(r => r.Seconds);
+            var timing = previous is null ? $"Training took {Format.Seconds(final.TotalSeconds)}."
+                : run.EpochsCompleted == epochsBefore + 1 ? string.Create(Inv, $"Epoch {run.EpochsCompleted} took {Format.Seconds(took)}.")
+                : string.Create(Inv, $"Epochs {epochsBefore + 1}-{run.EpochsCompleted} took {Format.Seconds(took)}.");
             terminal.Line(string.Create(Inv,
-                $"Test accuracy {final.TestAccuracy * 100:0.00}% after epoch {run.EpochsCompleted} (best {final.BestTestAccuracy * 100:0.00}% at epoch {final.BestEpoch}){verdict}. Training took {Format.Seconds(final.TotalSeconds)}."));
+                $"Test accuracy {final.TestAccuracy * 100:0.00}% after epoch {run.EpochsCompleted} (best {final.BestTestAccuracy * 100:0.00}% at epoch {final.BestEpoch}){verdict}. {timing}"));
         }
         if (run.Paths is { } paths)
         {
-            WriteSummary(paths, spec);
-            terminal.Line($"Wrote {paths.Directory}: {RunPaths.ModelFile}, {RunPaths.OptimizerFile}, {RunPaths.RunFile}, {RunPaths.HistoryFile}, {RunPaths.LossesFigure}, {RunPaths.SummaryFile}");
+            // Name only the files this command wrote: a checkpoint per completed epoch, the records on every
+            // stop, the summary once, when the run is made.
+            var written = new List<string>();
+            if (trained) written.AddRange([RunPaths.ModelFile, RunPaths.OptimizerFile]);
+            written.AddRange([RunPaths.RunFile, RunPaths.HistoryFile]);
+            if (trained) written.Add(RunPaths.LossesFigure);
+            if (previous is null)
+            {
+                WriteSummary(paths, spec);
+                written.Add(RunPaths.SummaryFile);
+            }
+            terminal.Line($"Wrote {paths.Directory}: {string.Join(", ", written)}");
         }
         if (run.IsInterrupted)
         {
