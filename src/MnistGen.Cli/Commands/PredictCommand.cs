@@ -183,7 +183,8 @@ internal static class PredictCommand
     private static void Show(Terminal terminal, string name, Prediction prediction, float[] pixels, string figure)
     {
         terminal.Line(string.Create(Inv, $"{name}: predicted {prediction.Predicted} with probability {prediction.Confidence:0.0000}"));
-        var chart = new BarChart().Width(60);
+        // Scaled to the top class, not to 1.0: the runners-up stay readable beside a confident prediction.
+        var chart = new BarChart().Width(60).WithMaxValue(Math.Round(prediction.Confidence, 4));
         for (var c = 0; c < prediction.Probabilities.Length; c++)
             chart.AddItem(c.ToString(Inv), Math.Round(prediction.Probabilities[c], 4), c == prediction.Predicted ? Color.Green : Color.Grey);
         terminal.Console.Write(chart);
