@@ -152,6 +152,10 @@ internal static class TrainCommand
         }
         if (run.IsInterrupted)
         {
+            if (run.Partial is { } partial)
+                terminal.Line(partial.Batches < partial.Of
+                    ? string.Create(Inv, $"Epoch {partial.Epoch} was {100.0 * partial.Batches / partial.Of:0}% done ({partial.Batches} of {partial.Of} batches); that part is lost and the epoch restarts from its beginning on resume.")
+                    : string.Create(Inv, $"Epoch {partial.Epoch} had trained all {partial.Of} batches but was stopped during its test evaluation; it restarts from its beginning on resume."));
             terminal.Line($"Interrupted after epoch {run.EpochsCompleted}; continue with: mnistgen train --resume {run.Directory}");
             return Interrupted;
         }

@@ -171,6 +171,7 @@ public static class Trainer
 
             var accumulator = EpochAccumulator.Empty;
             var interrupted = false;
+            var done = 0;
             module.train();
             using (var permutation = tensor(Shuffle.Permutation(config.Seed, epoch, n), device: device))
             {
@@ -180,6 +181,7 @@ public static class Trainer
                     var start = b * batchSize;
                     var count = Math.Min(batchSize, n - start);
                     accumulator = accumulator.Add(Step(module, optimizer, lossFn, augmenter, train, permutation, start, count));
+                    done++;
                     if (callbacks.OnBatch is { } onBatch && ((b + 1) % interval == 0 || b + 1 == batches))
                         onBatch(new BatchProgress(epoch, config.Epochs, b + 1, batches, accumulator.Images, n, accumulator.MeanLoss, clock.GetElapsedTime(started)));
                 }
@@ -188,7 +190,7 @@ public static class Trainer
             if (testSummary is not { } summary)
             {
                 // Stop at the step boundary; the checkpoint of the last completed epoch stays as it is.
-                run = run with { Status = RunStatus.Interrupted, UpdatedUtc = clock.GetUtcNow() };
+                run = run with { Status = RunStatus.Interrupted, UpdatedUtc = clock.GetUtcNow(), Partial = new PartialEpoch(epoch, done, batches) };
                 if (persist) RunStore.WriteRecords(run.Directory!, run);
                 return run;
             }

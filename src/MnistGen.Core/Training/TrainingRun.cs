@@ -28,6 +28,9 @@ public sealed record RunEnvironment(
 public sealed record CheckpointFiles(int Epoch, string Model, string ModelSha256, string Optimizer, string OptimizerSha256);
 
 /// <summary>The last epoch's test metrics and the best epoch by test accuracy (the first, on ties).</summary>
+/// <summary>An epoch stopped before its end: <paramref name="Batches"/> of <paramref name="Of"/> training batches had run.</summary>
+public sealed record PartialEpoch(int Epoch, int Batches, int Of);
+
 public sealed record FinalMetrics(double TestAccuracy, double TestLoss, double TrainLoss, int BestEpoch, double BestTestAccuracy, double TotalSeconds);
 
 /// <summary>
@@ -61,6 +64,9 @@ public sealed record TrainingRun(
 
     /// <summary>Messages for the user from this session (device fallback, nothing left to do, ...).</summary>
     [JsonIgnore] public ImmutableArray<string> Notices { get; init; } = [];
+
+    /// <summary>For a run interrupted inside an epoch, how far that epoch had come (lost: it restarts on resume); not stored.</summary>
+    [JsonIgnore] public PartialEpoch? Partial { get; init; }
 
     [JsonIgnore] public RunPaths? Paths => Directory is null ? null : new RunPaths(Directory);
 
