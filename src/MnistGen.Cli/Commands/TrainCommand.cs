@@ -33,7 +33,7 @@ internal static class TrainCommand
         var threads = CommonOptions.Threads();
         var data = CommonOptions.Data();
         var output = new Option<string>("--out") { Description = "Root of the run directories: OUT/<architecture>/<yyyyMMdd-HHmmss>/.", DefaultValueFactory = _ => "runs", HelpName = "DIR" };
-        var resume = new Option<string?>("--resume") { Description = "Continue a run directory from its last completed epoch.", HelpName = "RUN_DIR" };
+        var resume = new Option<string?>("--resume") { Description = "Continue a run directory from its last completed epoch; --epochs extends it and --lr changes its rate from there (both recorded in run.json).", HelpName = "RUN_DIR" };
 
         var command = new Command("train", "Train an architecture on its data set (fetched on first use), checkpointing after every epoch.")
         {
@@ -113,7 +113,7 @@ internal static class TrainCommand
         // The plan's notices ("training on the CPU", "nothing to train") are replaced by this one line: nothing runs.
         var accuracy = run.Final is { } final ? string.Create(Inv, $", test accuracy {final.TestAccuracy * 100:0.00}%") : "";
         terminal.Line(string.Create(Inv,
-            $"{run.Directory} is already complete ({run.EpochsCompleted} of {plan.Config.Epochs} epochs{accuracy}): nothing was trained and no file was written."));
+            $"{run.Directory} is already complete ({run.EpochsCompleted} of {plan.Config.Epochs} epochs{accuracy}): nothing was trained and no file was written; to train on, give --epochs above {run.EpochsCompleted}."));
         return Cli.Ok;
     }
 

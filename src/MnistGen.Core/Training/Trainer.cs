@@ -82,7 +82,13 @@ public static class Trainer
         var run = previous is null
             ? new TrainingRun(TrainingRun.CurrentFormat, spec.Id, spec.Name, spec.SpecHash, spec.SourcePath, spec.ExpectedAccuracy,
                 config, options with { Resume = null }, [], RunStatus.Running, environment, now, now, Checkpoint: null) { Directory = directory }
-            : previous with { Status = RunStatus.Running, Environment = environment, UpdatedUtc = now };
+            : previous with
+            {
+                Status = RunStatus.Running, Environment = environment, UpdatedUtc = now,
+                // An extended or re-rated run records where the change was made; its config is the new one.
+                Config = config,
+                Changes = ConfigChange.Between(previous.Config, config, previous.EpochsCompleted) is { } change ? previous.Changes.Add(change) : previous.Changes,
+            };
 
         try
         {
