@@ -111,7 +111,7 @@ internal static class ParseErrors
         var names = new List<string>();
         for (SymbolResult? r = result; r is not null; r = r.Parent)
             if (r is CommandResult c && c.Parent is not null) names.Add(c.Command.Name);
-        names.Add("mnistgen");
+        names.Add(Invocation.Command);
         names.Reverse();
         return string.Join(' ', names);
     }

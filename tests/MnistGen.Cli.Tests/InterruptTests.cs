@@ -18,7 +18,7 @@ public sealed class InterruptTests : IDisposable
             "train", "mlp", "--epochs", "3", "--threads", "1", "--data", Repository.MnistDirectory, "--out", _out);
         Assert.Equal(130, first.ExitCode);
         var run = Directory.GetDirectories(Path.Combine(_out, "mlp")).Single();
-        Assert.Contains($"Interrupted after epoch 1; continue with: mnistgen train --resume {run}", first.Out);
+        Assert.Contains($"Interrupted after epoch 1; continue with: {CliProcess.Command} train --resume {run}", first.Out);
         Assert.Matches(PartialLine, first.Out);
         var model = File.GetLastWriteTimeUtc(Path.Combine(run, "model.bin"));
 
@@ -28,7 +28,7 @@ public sealed class InterruptTests : IDisposable
         Assert.Equal(130, second.ExitCode);
         var lines = second.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains($"Wrote {run}: run.json, history.csv", lines);
-        Assert.Contains($"Interrupted after epoch 1; continue with: mnistgen train --resume {run}", lines);
+        Assert.Contains($"Interrupted after epoch 1; continue with: {CliProcess.Command} train --resume {run}", lines);
         Assert.DoesNotContain(lines, l => l.StartsWith("Test accuracy", StringComparison.Ordinal));
         Assert.Equal(model, File.GetLastWriteTimeUtc(Path.Combine(run, "model.bin")));
         Assert.Matches(PartialLine, second.Out);

@@ -20,7 +20,7 @@ public sealed partial class EndToEndTests
         var outcome = await CliProcess.Run(NoFetchEnvironment, "eval", trained.RunDirectory, "--data", empty, "--out", _scratch);
         Assert.Equal(2, outcome.ExitCode);
         Assert.Equal(
-            [$"error: {empty} has no MNIST files; eval does not download: run 'mnistgen data fetch --dataset mnist --data {empty}' first, or give --data DIR where the files are."],
+            [$"error: {empty} has no MNIST files; eval does not download: run '{CliProcess.Command} data fetch --dataset mnist --data {empty}' first, or give --data DIR where the files are."],
             outcome.ErrLines);
         Assert.Empty(Directory.GetFileSystemEntries(empty));
         Assert.False(File.Exists(Path.Combine(_scratch, "confusion.png")));
@@ -38,7 +38,7 @@ public sealed partial class EndToEndTests
         var outcome = await CliProcess.Run(NoFetchEnvironment, "predict", trained.RunDirectory, "--test-index", "0", "--data", half, "--out", _scratch);
         Assert.Equal(2, outcome.ExitCode);
         Assert.Equal(
-            [$"error: {half} lacks t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte of MNIST; predict does not download: run 'mnistgen data fetch --dataset mnist --data {half}' first, or give --data DIR where the files are."],
+            [$"error: {half} lacks t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte of MNIST; predict does not download: run '{CliProcess.Command} data fetch --dataset mnist --data {half}' first, or give --data DIR where the files are."],
             outcome.ErrLines);
         Assert.Equal(before, Directory.GetFiles(half).Order(StringComparer.Ordinal).ToArray());
     }

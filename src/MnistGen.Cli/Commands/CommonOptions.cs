@@ -58,7 +58,7 @@ internal static class CommonOptions
         if (!needed.IsOk) return Result<Dataset>.Fail(needed.Errors);
         if (!needed.Value.IsEmpty)
         {
-            var fetch = $"mnistgen data fetch --dataset {info.Name}" + (string.IsNullOrWhiteSpace(dataOption) ? "" : $" --data {directory}");
+            var fetch = $"{Invocation.Command} data fetch --dataset {info.Name}" + (string.IsNullOrWhiteSpace(dataOption) ? "" : $" --data {directory}");
             var missing = needed.Value.Length == info.Files.Length
                 ? $"has no {info.DisplayName} files"
                 : $"lacks {string.Join(", ", needed.Value.Select(f => f.Name))} of {info.DisplayName}";

@@ -91,7 +91,7 @@ internal static class DataCommand
         var origin = location.Origin is { } o
             ? string.Create(CultureInfo.InvariantCulture, $"from {o.From}, fetched {o.Fetched.UtcDateTime:yyyy-MM-dd HH:mm} UTC")
             : "source not recorded (put there by hand, or by an older mnistgen)";
-        var fetch = $"'mnistgen data fetch --dataset {info.Name}'";
+        var fetch = $"'{Invocation.Command} data fetch --dataset {info.Name}'";
         return location.State switch
         {
             DataState.Verified => $"verified: all {info.Files.Length} files have their SHA-256; {origin}.",

@@ -102,7 +102,7 @@ internal static class TrainCommand
     private static Result<ArchitectureSpec> ResolveSpec(string? archName, TrainingRun? previous)
     {
         if (!string.IsNullOrWhiteSpace(archName)) return CommonOptions.Find(archName);
-        if (previous is null) return new Error("Name the architecture to train (e.g. 'mnistgen train cnn-5x5'); 'mnistgen list' shows them.");
+        if (previous is null) return new Error($"Name the architecture to train (e.g. '{Invocation.Command} train cnn-5x5'); '{Invocation.Command} list' shows them.");
         return CommonOptions.Find(previous.SpecId);
     }
 
@@ -156,7 +156,7 @@ internal static class TrainCommand
                 terminal.Line(partial.Batches < partial.Of
                     ? string.Create(Inv, $"Epoch {partial.Epoch} was {100.0 * partial.Batches / partial.Of:0}% done ({partial.Batches} of {partial.Of} batches); that part is lost and the epoch restarts from its beginning on resume.")
                     : string.Create(Inv, $"Epoch {partial.Epoch} had trained all {partial.Of} batches but was stopped during its test evaluation; it restarts from its beginning on resume."));
-            terminal.Line($"Interrupted after epoch {run.EpochsCompleted}; continue with: mnistgen train --resume {run.Directory}");
+            terminal.Line($"Interrupted after epoch {run.EpochsCompleted}; continue with: {Invocation.Command} train --resume {run.Directory}");
             return Interrupted;
         }
         return Cli.Ok;
