@@ -34,8 +34,7 @@ public static class Cli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) stderr.WriteLine("error: " + error.Message);
-            stderr.WriteLine("Run 'mnistgen --help' for usage.");
+            foreach (var line in ParseErrors.Describe(parse)) stderr.WriteLine("error: " + line);
             return BadInput;
         }
         try

@@ -20,7 +20,7 @@ public class ArchitectureCommandTests
     {
         var outcome = CliRunner.Run("summary", name);
         Assert.Equal(0, outcome.ExitCode);
-        Assert.Contains(outcome.OutLines, l => l.Contains("conv2") && l.Contains("[64, 8, 8]") && l.Contains("51,264") && l.Contains("3,276,800"));
+        Assert.Contains(outcome.OutLines, l => l.Contains("conv2") && l.Contains("[N, 64, 8, 8]") && l.Contains("51,264") && l.Contains("3,276,800"));
         Assert.Contains(outcome.OutLines, l => l.Contains("total") && l.Contains("317,066"));
     }
 

@@ -38,6 +38,11 @@ public sealed record CliOutcome(int ExitCode, string Out, string Err)
 /// <summary>Runs the built <c>mnistgen</c> in a child process, for what the environment decides (PATH, variables).</summary>
 internal static class CliProcess
 {
+    /// <summary>How the child's hints name the command (see <see cref="Invocation"/>): <c>dotnet</c> and the dll, as it is started here.</summary>
+    public static string Command => Invocation.Decide(
+        Path.Combine(Path.GetDirectoryName(Environment.ProcessPath!)!, "dotnet"), Path.Combine(AppContext.BaseDirectory, "mnistgen.dll"),
+        Environment.CurrentDirectory, Environment.GetEnvironmentVariable("PATH"), File.Exists);
+
     public static async Task<CliOutcome> Run(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(Path.GetDirectoryName(Environment.ProcessPath!)!, "dotnet"))

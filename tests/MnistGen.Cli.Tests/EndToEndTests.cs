@@ -27,7 +27,7 @@ public sealed class TrainedMlpFixture : IDisposable
     public void Dispose() => Directory.Delete(OutRoot, recursive: true);
 }
 
-public sealed class EndToEndTests(TrainedMlpFixture trained) : IClassFixture<TrainedMlpFixture>, IDisposable
+public sealed partial class EndToEndTests(TrainedMlpFixture trained) : IClassFixture<TrainedMlpFixture>, IDisposable
 {
     private readonly string _scratch = Directory.CreateTempSubdirectory("mnistgen-e2e-scratch-").FullName;
 
@@ -45,6 +45,7 @@ public sealed class EndToEndTests(TrainedMlpFixture trained) : IClassFixture<Tra
         foreach (var file in new[] { "model.bin", "optimizer.bin", "run.json", "history.csv", "losses.png", "summary.txt" })
             Assert.True(new FileInfo(Path.Combine(trained.RunDirectory, file)) is { Exists: true, Length: > 0 }, file + " was not written");
         Assert.Contains("fc1", File.ReadAllText(Path.Combine(trained.RunDirectory, "summary.txt")));
+        Assert.Contains("Trainable parameters: 109,386 (0.42 MB)", File.ReadAllText(Path.Combine(trained.RunDirectory, "summary.txt")));
         Assert.Equal(2, File.ReadAllLines(Path.Combine(trained.RunDirectory, "history.csv")).Length);
     }
 

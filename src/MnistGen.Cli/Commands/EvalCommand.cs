@@ -37,7 +37,7 @@ internal static class EvalCommand
         if (!loaded.IsOk) return Cli.Report(terminal.Err, loaded.Errors);
         using var model = loaded.Value;
         var spec = model.Spec;
-        var dataResult = CommonOptions.LoadData(spec.Training.Dataset, dataOption, terminal);
+        var dataResult = CommonOptions.LoadExistingData(spec.Training.Dataset, dataOption, "eval");
         if (!dataResult.IsOk) return Cli.Report(terminal.Err, dataResult.Errors);
         using var data = dataResult.Value;
 

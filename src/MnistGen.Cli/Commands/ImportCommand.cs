@@ -24,7 +24,7 @@ internal static class ImportCommand
             if (!torch.IsOk) return Cli.Report(terminal.Err, torch.Errors);
             var run = ModelInterop.Import(spec.Value, Path.GetFullPath(parse.GetValue(file)!), parse.GetValue(output)!, DateTimeOffset.Now);
             if (!run.IsOk) return Cli.Report(terminal.Err, run.Errors);
-            terminal.Line($"Imported {run.Value.ImportedFrom} as {spec.Value.Id}: {run.Value.Directory} (try 'mnistgen eval {run.Value.Directory}').");
+            terminal.Line($"Imported {run.Value.ImportedFrom} as {spec.Value.Id}: {run.Value.Directory} (try '{Invocation.Command} eval {run.Value.Directory}').");
             return Cli.Ok;
         });
         return command;

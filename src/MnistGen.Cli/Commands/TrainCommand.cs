@@ -29,11 +29,11 @@ internal static class TrainCommand
         var lr = new Option<double?>("--lr") { Description = "Override the optimizer's learning rate.", HelpName = "X" };
         var seed = new Option<int?>("--seed") { Description = "Override training.seed (seeds initialisation, dropout and the shuffle).", HelpName = "N" };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda. auto uses CUDA when present.", DefaultValueFactory = _ => "auto" };
-        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        ParseErrors.OneOf(device, "auto", "cpu", "cuda");
         var threads = CommonOptions.Threads();
         var data = CommonOptions.Data();
         var output = new Option<string>("--out") { Description = "Root of the run directories: OUT/<architecture>/<yyyyMMdd-HHmmss>/.", DefaultValueFactory = _ => "runs", HelpName = "DIR" };
-        var resume = new Option<string?>("--resume") { Description = "Continue a run directory from its last completed epoch.", HelpName = "RUN_DIR" };
+        var resume = new Option<string?>("--resume") { Description = "Continue a run directory from its last completed epoch; --epochs extends it and --lr changes its rate from there (both recorded in run.json).", HelpName = "RUN_DIR" };
 
         var command = new Command("train", "Train an architecture on its data set (fetched on first use), checkpointing after every epoch.")
         {
@@ -68,6 +68,7 @@ internal static class TrainCommand
         var planned = TrainingPlanner.Plan(spec.Value, options, previous, runtime.Value.CudaAvailable, Environment.ProcessorCount);
         if (!planned.IsOk) return Cli.Report(terminal.Err, planned.Errors);
         var plan = planned.Value;
+        if (plan.NothingToTrain) return AlreadyComplete(terminal, plan);
         var threads = TorchRuntime.SetThreads(plan.Threads);
 
         using var data = CommonOptions.LoadData(plan.Config.Dataset, dataOption, terminal) is var loaded && loaded.IsOk ? loaded.Value : null;
@@ -89,7 +90,7 @@ internal static class TrainCommand
                 callbacks => Trainer.Train(plan, data, callbacks, cancel.Token),
                 afterEpoch: (_, run) => RunFigures.Losses(run));
             if (!result.IsOk) return Cli.Report(terminal.Err, result.Errors);
-            return Finish(terminal, spec.Value, result.Value);
+            return Finish(terminal, spec.Value, result.Value, previous);
         }
         finally
         {
@@ -101,29 +102,61 @@ internal static class TrainCommand
     private static Result<ArchitectureSpec> ResolveSpec(string? archName, TrainingRun? previous)
     {
         if (!string.IsNullOrWhiteSpace(archName)) return CommonOptions.Find(archName);
-        if (previous is null) return new Error("Name the architecture to train (e.g. 'mnistgen train cnn-5x5'); 'mnistgen list' shows them.");
+        if (previous is null) return new Error($"Name the architecture to train (e.g. '{Invocation.Command} train cnn-5x5'); '{Invocation.Command} list' shows them.");
         return CommonOptions.Find(previous.SpecId);
     }
 
-    private static int Finish(Terminal terminal, ArchitectureSpec spec, TrainingRun run)
+    /// <summary>A resumed run that has every epoch already: say so, load nothing, write nothing.</summary>
+    private static int AlreadyComplete(Terminal terminal, TrainingPlan plan)
     {
-        if (!run.History.IsDefaultOrEmpty) terminal.Console.Write(HistoryTable(run));
-        if (run.Final is { } final)
+        var run = plan.Previous!;
+        // The plan's notices ("training on the CPU", "nothing to train") are replaced by this one line: nothing runs.
+        var accuracy = run.Final is { } final ? string.Create(Inv, $", test accuracy {final.TestAccuracy * 100:0.00}%") : "";
+        terminal.Line(string.Create(Inv,
+            $"{run.Directory} is already complete ({run.EpochsCompleted} of {plan.Config.Epochs} epochs{accuracy}): nothing was trained and no file was written; to train on, give --epochs above {run.EpochsCompleted}."));
+        return Cli.Ok;
+    }
+
+    /// <param name="previous">The run as it was before this command (null for a new run): only what happened since is reported.</param>
+    private static int Finish(Terminal terminal, ArchitectureSpec spec, TrainingRun run, TrainingRun? previous)
+    {
+        var epochsBefore = previous?.EpochsCompleted ?? 0;
+        var trained = run.EpochsCompleted > epochsBefore;
+        if (trained && !run.History.IsDefaultOrEmpty) terminal.Console.Write(HistoryTable(run));
+        if (trained && run.Final is { } final)
         {
             var verdict = spec.ExpectedAccuracy is { } expected
                 ? string.Create(Inv, $"; the spec expects {expected * 100:0.0}%: {(final.TestAccuracy >= expected ? "reached" : "not reached")}")
                 : "";
+            var took = run.History.Skip(epochsBefore).Sum(r => r.Seconds);
+            var timing = previous is null ? $"Training took {Format.Seconds(final.TotalSeconds)}."
+                : run.EpochsCompleted == epochsBefore + 1 ? string.Create(Inv, $"Epoch {run.EpochsCompleted} took {Format.Seconds(took)}.")
+                : string.Create(Inv, $"Epochs {epochsBefore + 1}-{run.EpochsCompleted} took {Format.Seconds(took)}.");
             terminal.Line(string.Create(Inv,
-                $"Test accuracy {final.TestAccuracy * 100:0.00}% after epoch {run.EpochsCompleted} (best {final.BestTestAccuracy * 100:0.00}% at epoch {final.BestEpoch}){verdict}. Training took {Format.Seconds(final.TotalSeconds)}."));
+                $"Test accuracy {final.TestAccuracy * 100:0.00}% after epoch {run.EpochsCompleted} (best {final.BestTestAccuracy * 100:0.00}% at epoch {final.BestEpoch}){verdict}. {timing}"));
         }
         if (run.Paths is { } paths)
         {
-            WriteSummary(paths, spec);
-            terminal.Line($"Wrote {paths.Directory}: {RunPaths.ModelFile}, {RunPaths.OptimizerFile}, {RunPaths.RunFile}, {RunPaths.HistoryFile}, {RunPaths.LossesFigure}, {RunPaths.SummaryFile}");
+            // Name only the files this command wrote: a checkpoint per completed epoch, the records on every
+            // stop, the summary once, when the run is made.
+            var written = new List<string>();
+            if (trained) written.AddRange([RunPaths.ModelFile, RunPaths.OptimizerFile]);
+            written.AddRange([RunPaths.RunFile, RunPaths.HistoryFile]);
+            if (trained) written.Add(RunPaths.LossesFigure);
+            if (previous is null)
+            {
+                WriteSummary(paths, spec);
+                written.Add(RunPaths.SummaryFile);
+            }
+            terminal.Line($"Wrote {paths.Directory}: {string.Join(", ", written)}");
         }
         if (run.IsInterrupted)
         {
-            terminal.Line($"Interrupted after epoch {run.EpochsCompleted}; continue with: mnistgen train --resume {run.Directory}");
+            if (run.Partial is { } partial)
+                terminal.Line(partial.Batches < partial.Of
+                    ? string.Create(Inv, $"Epoch {partial.Epoch} was {100.0 * partial.Batches / partial.Of:0}% done ({partial.Batches} of {partial.Of} batches); that part is lost and the epoch restarts from its beginning on resume.")
+                    : string.Create(Inv, $"Epoch {partial.Epoch} had trained all {partial.Of} batches but was stopped during its test evaluation; it restarts from its beginning on resume."));
+            terminal.Line($"Interrupted after epoch {run.EpochsCompleted}; continue with: {Invocation.Command} train --resume {run.Directory}");
             return Interrupted;
         }
         return Cli.Ok;

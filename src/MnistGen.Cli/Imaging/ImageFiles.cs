@@ -13,6 +13,29 @@ internal static class ImageFiles
     public const long MaxBytes = 50L * 1024 * 1024;
     public const int MaxSide = 8192;
 
+    /// <summary>The extensions a folder is searched for (case-insensitive).</summary>
+    public static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
+
+    /// <summary>
+    /// The image files named on the command line: a file as given, a folder as its image files (by extension,
+    /// not recursive, in ordinal order). A folder without any is an error; a missing path is left to <see cref="Read"/>.
+    /// </summary>
+    public static (IReadOnlyList<string> Files, IReadOnlyList<Error> Errors) Expand(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
+        var errors = new List<Error>();
+        foreach (var path in paths)
+        {
+            if (!Directory.Exists(path)) { files.Add(path); continue; }
+            var found = Directory.EnumerateFiles(path)
+                .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal).ToList();
+            if (found.Count == 0) errors.Add(new Error($"{path}: the folder has no image files ({string.Join(", ", Extensions)})."));
+            files.AddRange(found);
+        }
+        return (files, errors);
+    }
+
     public static Result<GrayImage> Read(string path)
     {
         if (Directory.Exists(path)) return new Error($"{path}: is a directory, not an image file.");

@@ -18,6 +18,18 @@ internal static class Figures
     /// <summary>Train and test loss per epoch (left axis), as the tutorial plots them, with test accuracy on the right axis.</summary>
     public static void Losses(string path, string title, IReadOnlyList<EpochPoint> history)
     {
+        var png = LossPlot(title, history).GetImage(LossWidth, LossHeight).GetImageBytes();
+        AtomicFile.WriteBytes(path, png);
+    }
+
+    public const int LossWidth = 900, LossHeight = 540;
+
+    /// <summary>
+    /// The plot behind losses.png: epochs are whole numbers, so the epoch axis has integer ticks only, and the
+    /// legend sits below the axes, outside the data (inside it could cover a point, e.g. a one-epoch run's).
+    /// </summary>
+    internal static ScottPlot.Plot LossPlot(string title, IReadOnlyList<EpochPoint> history)
+    {
         var plot = new ScottPlot.Plot();
         plot.Font.Set(Canvas.FontName);
         var epochs = history.Select(h => (double)h.Epoch).ToArray();
@@ -33,17 +45,38 @@ internal static class Figures
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel("loss");
-        plot.ShowLegend(ScottPlot.Alignment.UpperCenter);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            IntegerTicksOnly = true,
+            MinorTickGenerator = new ScottPlot.TickGenerators.EvenlySpacedMinorTickGenerator(1),
+        };
+        plot.ShowLegend(ScottPlot.Edge.Bottom);
         if (history.Count == 1) plot.Axes.SetLimitsX(0.5, 1.5);
-        var png = plot.GetImage(900, 540).GetImageBytes();
-        AtomicFile.WriteBytes(path, png);
+        return plot;
     }
 
-    /// <summary>A 10x10 confusion matrix: rows true class, columns predicted, cells shaded by row share.</summary>
+    /// <summary>A cell's colour: blue on the diagonal (correct), red off it, darker for a larger share of the row.</summary>
+    internal static SKColor CellColor(double share, bool diagonal)
+    {
+        var shade = (byte)(255 - Math.Round(Math.Sqrt(Math.Clamp(share, 0, 1)) * 200));
+        return diagonal ? new SKColor(shade, shade, 255) : new SKColor(255, shade, shade);
+    }
+
+    private const int ConfusionCell = 56, ConfusionLeft = 90, ConfusionTop = 90, ConfusionScaleWidth = 16;
+
+    /// <summary>
+    /// Where the colour scale of the confusion figure is: two bars (correct, mistaken), the share of the row
+    /// going from 100% at <c>Top</c> to 0% at <c>Bottom</c>.
+    /// </summary>
+    internal static (int CorrectX, int MistakenX, int Top, int Bottom, int Width) ConfusionScale =>
+        (ConfusionLeft + ConfusionCell * 10 + 30, ConfusionLeft + ConfusionCell * 10 + 30 + ConfusionScaleWidth + 4, ConfusionTop, ConfusionTop + ConfusionCell * 10, ConfusionScaleWidth);
+
+    /// <summary>A 10x10 confusion matrix: rows true class, columns predicted, cells shaded by row share, with a colour scale.</summary>
     public static void Confusion(string path, string title, int[,] matrix)
     {
-        const int cell = 56, left = 90, top = 90, n = 10;
-        var size = left + cell * n + 30;
+        const int cell = ConfusionCell, left = ConfusionLeft, top = ConfusionTop, n = 10;
+        var scale = ConfusionScale;
+        var size = scale.MistakenX + scale.Width + 70;
         using var surface = SKSurface.Create(new SKImageInfo(size, top + cell * n + 40));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
@@ -62,12 +95,30 @@ internal static class Figures
             {
                 if (t == 0) Canvas.Text(canvas, p.ToString(Inv), left + p * cell + cell / 2f, top - 8, 15, SKColors.Black, SKTextAlign.Center);
                 var share = matrix[t, p] / (double)rowTotal;
-                var shade = (byte)(255 - Math.Round(Math.Sqrt(share) * 200));
-                fill.Color = t == p ? new SKColor(shade, shade, 255) : new SKColor(255, shade, shade);
+                fill.Color = CellColor(share, t == p);
                 canvas.DrawRect(left + p * cell, top + t * cell, cell - 1, cell - 1, fill);
                 var ink = share > 0.5 ? SKColors.White : SKColors.Black;
                 Canvas.Text(canvas, matrix[t, p].ToString(Inv), left + p * cell + cell / 2f, top + t * cell + cell / 2f + 5, 13, ink, SKTextAlign.Center);
             }
+        }
+
+        // The colour scale: one row of pixels per share step, the same colour function as the cells.
+        for (var y = scale.Top; y < scale.Bottom; y++)
+        {
+            var share = 1 - (y - scale.Top) / (double)(scale.Bottom - scale.Top - 1);
+            fill.Color = CellColor(share, diagonal: true);
+            canvas.DrawRect(scale.CorrectX, y, scale.Width, 1, fill);
+            fill.Color = CellColor(share, diagonal: false);
+            canvas.DrawRect(scale.MistakenX, y, scale.Width, 1, fill);
+        }
+        using var frame = new SKPaint { Color = SKColors.Gray, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
+        canvas.DrawRect(scale.CorrectX - 0.5f, scale.Top - 0.5f, scale.MistakenX + scale.Width - scale.CorrectX + 1, scale.Bottom - scale.Top + 1, frame);
+        Canvas.Text(canvas, "share of row", (scale.CorrectX + scale.MistakenX + scale.Width) / 2f, top - 30, 13, SKColors.Black, SKTextAlign.Center);
+        Canvas.Text(canvas, "ok  err", (scale.CorrectX + scale.MistakenX + scale.Width) / 2f, top - 8, 11, SKColors.DimGray, SKTextAlign.Center);
+        foreach (var share in new[] { 0.0, 0.25, 0.5, 0.75, 1.0 })
+        {
+            var y = scale.Top + (float)((1 - share) * (scale.Bottom - scale.Top - 1));
+            Canvas.Text(canvas, share.ToString("0%", Inv), scale.MistakenX + scale.Width + 6, y + 5, 12, SKColors.Black);
         }
         Canvas.SavePng(surface, path);
     }

@@ -32,25 +32,36 @@ public static class ConfigResolution
     }
 
     /// <summary>
-    /// On resume the recorded configuration wins; an override that differs from it would make the history
-    /// a mix of two runs, so it is refused (overrides equal to the recorded values are fine).
+    /// On resume the recorded configuration wins, except where the run can honestly be continued: <c>--epochs</c>
+    /// extends (or shortens, down to the epochs already trained) the run, the learning-rate schedule then
+    /// following the new length, and <c>--lr</c> changes the base rate from the next epoch on. Both are recorded
+    /// in the run (<see cref="TrainingRun.Changes"/>). A different batch size or seed would make the remaining
+    /// epochs another run's, so they are refused with the reason (equal values are fine).
     /// </summary>
-    public static Result<TrainingConfig> ForResume(TrainingConfig recorded, RunOptions options, string runDir)
+    /// <param name="epochsCompleted">Epochs the run has already trained.</param>
+    public static Result<TrainingConfig> ForResume(TrainingConfig recorded, RunOptions options, string runDir, int epochsCompleted = 0)
     {
         var errors = new List<Error>(ValidateOptions(options));
-        void Check<T>(string flag, T? given, T recordedValue) where T : struct
+        void Refuse<T>(string flag, T? given, T recordedValue, string why) where T : struct
         {
             if (given is { } g && !EqualityComparer<T>.Default.Equals(g, recordedValue))
                 errors.Add(new Error(string.Create(CultureInfo.InvariantCulture,
-                    $"{flag} {g} differs from the run being resumed in {runDir} ({recordedValue}); drop {flag} to continue that run, or start a new run."),
+                    $"{flag} {g} differs from the run being resumed in {runDir} ({recordedValue}): {why}; drop {flag} to continue that run, or start a new run."),
                     Code: ErrorCode.ResumeConflict));
         }
-        Check("--epochs", options.Epochs, recorded.Epochs);
-        Check("--batch-size", options.BatchSize, recorded.BatchSize);
-        Check("--lr", options.Lr, recorded.Optimizer.Lr);
-        Check("--seed", options.Seed, recorded.Seed);
-        errors.AddRange(ValidateConfig(recorded, overridden: RunOptions.Default));
-        return errors.Count == 0 ? recorded : Result<TrainingConfig>.Fail(errors);
+        Refuse("--batch-size", options.BatchSize, recorded.BatchSize, "its epochs and their shuffle are made of batches of that size");
+        Refuse("--seed", options.Seed, recorded.Seed, "the shuffle and dropout of every epoch are drawn from the run's seed");
+        if (options.Epochs is { } epochs && epochs >= 1 && epochs < epochsCompleted)
+            errors.Add(new Error(string.Create(CultureInfo.InvariantCulture,
+                $"--epochs {epochs} is fewer than the {epochsCompleted} epochs {runDir} has already trained; give {epochsCompleted} or more."),
+                Code: ErrorCode.ResumeConflict));
+        var continued = recorded with
+        {
+            Epochs = options.Epochs ?? recorded.Epochs,
+            Optimizer = options.Lr is { } lr ? recorded.Optimizer with { Lr = lr } : recorded.Optimizer,
+        };
+        errors.AddRange(ValidateConfig(continued, overridden: RunOptions.Default));
+        return errors.Count == 0 ? continued : Result<TrainingConfig>.Fail(errors);
     }
 
     /// <summary>The command-line values on their own.</summary>

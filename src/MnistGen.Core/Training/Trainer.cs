@@ -80,7 +80,13 @@ public static class Trainer
         var run = previous is null
             ? new TrainingRun(TrainingRun.CurrentFormat, spec.Id, spec.Name, spec.SpecHash, spec.SourcePath, spec.ExpectedAccuracy,
                 config, options with { Resume = null }, [], RunStatus.Running, environment, now, now, Checkpoint: null) { Directory = directory }
-            : previous with { Status = RunStatus.Running, Environment = environment, UpdatedUtc = now };
+            : previous with
+            {
+                Status = RunStatus.Running, Environment = environment, UpdatedUtc = now,
+                // An extended or re-rated run records where the change was made; its config is the new one.
+                Config = config,
+                Changes = ConfigChange.Between(previous.Config, config, previous.EpochsCompleted) is { } change ? previous.Changes.Add(change) : previous.Changes,
+            };
 
         try
         {
@@ -169,6 +175,7 @@ public static class Trainer
 
             var accumulator = EpochAccumulator.Empty;
             var interrupted = false;
+            var done = 0;
             module.train();
             using (var permutation = tensor(Shuffle.Permutation(config.Seed, epoch, n), device: device))
             {
@@ -178,6 +185,7 @@ public static class Trainer
                     var start = b * batchSize;
                     var count = Math.Min(batchSize, n - start);
                     accumulator = accumulator.Add(Step(module, optimizer, lossFn, augmenter, train, permutation, start, count));
+                    done++;
                     if (callbacks.OnBatch is { } onBatch && ((b + 1) % interval == 0 || b + 1 == batches))
                         onBatch(new BatchProgress(epoch, config.Epochs, b + 1, batches, accumulator.Images, n, accumulator.MeanLoss, clock.GetElapsedTime(started)));
                 }
@@ -186,7 +194,7 @@ public static class Trainer
             if (testSummary is not { } summary)
             {
                 // Stop at the step boundary; the checkpoint of the last completed epoch stays as it is.
-                run = run with { Status = RunStatus.Interrupted, UpdatedUtc = clock.GetUtcNow() };
+                run = run with { Status = RunStatus.Interrupted, UpdatedUtc = clock.GetUtcNow(), Partial = new PartialEpoch(epoch, done, batches) };
                 if (persist) RunStore.WriteRecords(run.Directory!, run);
                 return run;
             }

@@ -55,7 +55,7 @@ public static class TrainingPlanner
                                      $"train a new run with 'mnistgen train {spec.Id}'.", ErrorKind.BadInput, ErrorCode.ResumeConflict));
             else
             {
-                var resolved = ConfigResolution.ForResume(previous.Config, options, previous.Directory ?? "the run");
+                var resolved = ConfigResolution.ForResume(previous.Config, options, previous.Directory ?? "the run", previous.EpochsCompleted);
                 if (resolved.IsOk) config = resolved.Value; else errors.AddRange(resolved.Errors);
             }
         }
@@ -72,6 +72,8 @@ public static class TrainingPlanner
         var threads = ThreadPolicy.ForTraining(options.Threads, spec.Summary.TotalMacs * config!.BatchSize, cores);
         var notices = ImmutableArray.CreateBuilder<string>();
         if (device.Value.Notice is { } deviceNotice) notices.Add(deviceNotice);
+        if (previous is not null && ConfigChange.Between(previous.Config, config, previous.EpochsCompleted) is { } change)
+            notices.Add(change.Describe(previous.Directory ?? "the run"));
         if (previous is not null)
             notices.Add(previous.EpochsCompleted >= config.Epochs
                 ? string.Create(CultureInfo.InvariantCulture, $"{previous.Directory} already completed all {config.Epochs} epochs; nothing to train.")

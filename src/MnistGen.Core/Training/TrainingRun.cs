@@ -28,6 +28,28 @@ public sealed record RunEnvironment(
 public sealed record CheckpointFiles(int Epoch, string Model, string ModelSha256, string Optimizer, string OptimizerSha256);
 
 /// <summary>The last epoch's test metrics and the best epoch by test accuracy (the first, on ties).</summary>
+/// <summary>A configuration change made when a run was resumed after <paramref name="AfterEpoch"/>: the new length and base learning rate, with what they were.</summary>
+public sealed record ConfigChange(int AfterEpoch, int EpochsBefore, int Epochs, double LrBefore, double Lr)
+{
+    /// <summary>Pure: the change from <paramref name="before"/> to <paramref name="after"/>, or null when length and rate are the same.</summary>
+    public static ConfigChange? Between(TrainingConfig before, TrainingConfig after, int afterEpoch) =>
+        before.Epochs == after.Epochs && before.Optimizer.Lr.Equals(after.Optimizer.Lr)
+            ? null
+            : new ConfigChange(afterEpoch, before.Epochs, after.Epochs, before.Optimizer.Lr, after.Optimizer.Lr);
+
+    public string Describe(string runDir)
+    {
+        var parts = new List<string>();
+        if (Epochs != EpochsBefore) parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{EpochsBefore} to {Epochs} epochs"));
+        if (!Lr.Equals(LrBefore)) parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"learning rate {LrBefore} to {Lr}"));
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Changing {runDir} after epoch {AfterEpoch}: {string.Join(", ", parts)} (the schedule follows the new values; run.json records the change).");
+    }
+}
+
+/// <summary>An epoch stopped before its end: <paramref name="Batches"/> of <paramref name="Of"/> training batches had run.</summary>
+public sealed record PartialEpoch(int Epoch, int Batches, int Of);
+
 public sealed record FinalMetrics(double TestAccuracy, double TestLoss, double TrainLoss, int BestEpoch, double BestTestAccuracy, double TotalSeconds);
 
 /// <summary>
@@ -56,11 +78,17 @@ public sealed record TrainingRun(
     /// <summary>The state_dict file a run was made from by <c>mnistgen import</c> (null for a trained run); such a run has no history and cannot be resumed.</summary>
     public string? ImportedFrom { get; init; }
 
+    /// <summary>Where a resume changed the configuration (<c>--epochs</c>, <c>--lr</c>), oldest first; stored in run.json.</summary>
+    public ImmutableArray<ConfigChange> Changes { get; init; } = [];
+
     /// <summary>The run directory, or null for a run that wrote nothing (<see cref="RunOptions.Persist"/> false).</summary>
     [JsonIgnore] public string? Directory { get; init; }
 
     /// <summary>Messages for the user from this session (device fallback, nothing left to do, ...).</summary>
     [JsonIgnore] public ImmutableArray<string> Notices { get; init; } = [];
+
+    /// <summary>For a run interrupted inside an epoch, how far that epoch had come (lost: it restarts on resume); not stored.</summary>
+    [JsonIgnore] public PartialEpoch? Partial { get; init; }
 
     [JsonIgnore] public RunPaths? Paths => Directory is null ? null : new RunPaths(Directory);
 

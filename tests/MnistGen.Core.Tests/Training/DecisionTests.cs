@@ -210,11 +210,16 @@ public class ConfigResolutionTests
     }
 
     [Fact]
-    public void On_resume_an_override_that_differs_from_the_run_is_refused_and_an_equal_one_is_fine()
+    public void On_resume_epochs_and_lr_continue_the_run_and_batch_size_or_seed_are_refused_with_the_reason()
     {
-        Assert.True(ConfigResolution.ForResume(Spec, new RunOptions(Epochs: 15, Seed: 1), "runs/x").IsOk);
-        var result = ConfigResolution.ForResume(Spec, new RunOptions(Epochs: 20, Lr: 0.9), "runs/x");
-        Assert.Equal(2, result.Errors.Length);
-        Assert.Contains("--epochs 20 differs from the run being resumed in runs/x (15)", result.Errors[0].Message);
+        Assert.Equal(Spec, ConfigResolution.ForResume(Spec, new RunOptions(Epochs: 15, Seed: 1), "runs/x").Value);
+        var extended = ConfigResolution.ForResume(Spec, new RunOptions(Epochs: 20, Lr: 0.9), "runs/x", epochsCompleted: 15).Value;
+        Assert.Equal(Spec with { Epochs = 20, Optimizer = Spec.Optimizer with { Lr = 0.9 } }, extended);
+
+        var refused = ConfigResolution.ForResume(Spec, new RunOptions(Epochs: 10, BatchSize: Spec.BatchSize + 1, Seed: Spec.Seed + 1), "runs/x", epochsCompleted: 12);
+        Assert.Equal(3, refused.Errors.Length);
+        Assert.Contains(refused.Errors, e => e.Message.Contains("--batch-size", StringComparison.Ordinal) && e.Message.Contains("batches of that size", StringComparison.Ordinal));
+        Assert.Contains(refused.Errors, e => e.Message.Contains("--seed", StringComparison.Ordinal) && e.Message.Contains("drawn from the run's seed", StringComparison.Ordinal));
+        Assert.Contains(refused.Errors, e => e.Message == "--epochs 10 is fewer than the 12 epochs runs/x has already trained; give 12 or more.");
     }
 }

@@ -114,13 +114,19 @@ public class TrainingPlanTests
     }
 
     [Fact]
-    public void An_override_that_differs_from_the_resumed_run_is_a_resume_conflict()
+    public void A_seed_that_differs_from_the_resumed_run_is_a_resume_conflict_and_more_epochs_extend_it()
     {
         var spec = PlainSpec(Config(epochs: 3));
         var previous = Recorded(spec, spec.Training, completed: 1);
-        var error = Assert.Single(TrainingPlanner.Plan(spec, new RunOptions(Epochs: 9, Seed: 7), previous, false, 2).Errors);
+        var seed = spec.Training.Seed + 1;
+        var error = Assert.Single(TrainingPlanner.Plan(spec, new RunOptions(Epochs: 9, Seed: seed), previous, false, 2).Errors);
         Assert.Equal(ErrorCode.ResumeConflict, error.Code);
-        Assert.Contains("--epochs 9 differs from the run being resumed in /runs/tiny-mlp/20250102-030405 (3)", error.Message);
+        Assert.Contains($"--seed {seed} differs from the run being resumed in /runs/tiny-mlp/20250102-030405", error.Message);
+
+        var extended = TrainingPlanner.Plan(spec, new RunOptions(Epochs: 9, Device: DeviceRequest.Cpu), previous, false, 2).Value;
+        Assert.Equal(9, extended.Config.Epochs);
+        Assert.Equal(2, extended.FirstEpoch);
+        Assert.Contains("Changing /runs/tiny-mlp/20250102-030405 after epoch 1: 3 to 9 epochs (the schedule follows the new values; run.json records the change).", extended.Notices);
     }
 
     [Fact]
