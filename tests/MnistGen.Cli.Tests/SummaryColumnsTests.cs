@@ -28,8 +28,8 @@ public class SummaryColumnsTests
         var summary = new ModelSummary(
         [
             new LayerSummary("conv1", "conv2d", [32, 24, 24], 832, 460_800),
-            new LayerSummary("bn1", "batch_norm2d", [32, 24, 24], 64, 0),
-            new LayerSummary("bn2", "batch_norm1d", [256], 512, 0),
+            new LayerSummary("bn1", "batch_norm2d", [32, 24, 24], 64, 0, NonTrainable: 64),
+            new LayerSummary("bn2", "batch_norm1d", [256], 512, 0, NonTrainable: 512),
         ], 1408, 460_800);
         var counts = ParameterCounts.Of(summary);
         Assert.Equal(new ParameterCounts(1408, 2 * 32 + 2 * 256, 4 * (1408 + 576)), counts);

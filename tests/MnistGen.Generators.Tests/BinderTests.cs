@@ -84,6 +84,8 @@ public class BinderTests
             model.Layers.Where(l => l.Kind is "conv2d" or "avg_pool2d" or "max_pool2d" or "flatten").Select(l => l.OutputShape.ToString()));
         Assert.Equal(("batch_norm2d", 16L, "batch_norm1d", 64L),
             (model.Layers[1].DisplayKind, model.Layers[1].Parameters, model.Layers[10].DisplayKind, model.Layers[10].Parameters));
+        // Running mean and variance per feature are state, not trained: Keras' non-trainable parameters.
+        Assert.Equal((16L, 64L, 0L), (model.Layers[1].NonTrainable, model.Layers[10].NonTrainable, model.Layers.Where(l => l.Kind != "batch_norm").Sum(l => l.NonTrainable)));
         Assert.Equal(8 * 8 * 9L, model.Layers.Single(l => l.Name == "conv2").Parameters); // bias: false
     }
 

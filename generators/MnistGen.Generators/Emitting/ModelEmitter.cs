@@ -83,7 +83,8 @@ internal static class ModelEmitter
         w.Indent();
         foreach (var layer in model.Layers)
         {
-            w.Line($"new {Specs}.LayerSummary({CSharp.String(layer.Name)}, {CSharp.String(layer.DisplayKind)}, {Ints(layer.OutputShape)}, {CSharp.Int(layer.Parameters)}, {CSharp.Int(layer.Macs)}),");
+            var nonTrainable = layer.NonTrainable > 0 ? $", NonTrainable: {CSharp.Int(layer.NonTrainable)}" : "";
+            w.Line($"new {Specs}.LayerSummary({CSharp.String(layer.Name)}, {CSharp.String(layer.DisplayKind)}, {Ints(layer.OutputShape)}, {CSharp.Int(layer.Parameters)}, {CSharp.Int(layer.Macs)}{nonTrainable}),");
         }
         w.Outdent();
         w.Line("],");

@@ -12,6 +12,9 @@ internal sealed record BatchNormLayer(
     : BoundLayer(Kind, Name, InputShape, OutputShape, Parameters, Macs)
 {
     public bool IsFlat => InputShape.Count == 1;
+
+    /// <summary>The running mean and variance per feature (PyTorch's num_batches_tracked counter is bookkeeping, as in Keras).</summary>
+    public override long NonTrainable => 2L * Features;
 }
 
 /// <summary>Batch normalisation: BatchNorm2d on [channels, height, width], BatchNorm1d on a flat input.</summary>

@@ -19,6 +19,9 @@ internal abstract record BoundLayer(
 {
     /// <summary>The kind as the summary shows it; batch_norm says which one it became.</summary>
     public string DisplayKind => LayerKinds.Of(this).DisplayKind(this);
+
+    /// <summary>State the layer keeps that training does not learn (Keras' non-trainable parameters), in elements.</summary>
+    public virtual long NonTrainable => 0;
 }
 
 /// <summary>A layer with no keys of its own: flatten and the activations without parameters.</summary>

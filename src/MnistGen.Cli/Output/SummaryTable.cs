@@ -12,13 +12,12 @@ internal sealed record ParameterCounts(long Trainable, long NonTrainable, long B
     public long Total => Trainable + NonTrainable;
 
     /// <summary>
-    /// Pure. The spec compiler's per-layer counts are the trainable parameters; a batch-norm layer also holds a
-    /// running mean and variance per feature (its first output dimension), which Keras counts as non-trainable.
-    /// (PyTorch's num_batches_tracked counter is bookkeeping, not a parameter, and is left out as Keras has none.)
+    /// Pure. The spec compiler counts per layer the trainable parameters and the state that is not trained (a batch
+    /// norm's running mean and variance, which Keras counts as non-trainable).
     /// </summary>
     public static ParameterCounts Of(ModelSummary summary)
     {
-        var nonTrainable = summary.Layers.Where(l => l.Kind.StartsWith("batch_norm", StringComparison.Ordinal)).Sum(l => 2L * l.OutputShape[0]);
+        var nonTrainable = summary.Layers.Sum(l => l.NonTrainable);
         var trainable = summary.Layers.Sum(l => l.Parameters);
         return new ParameterCounts(trainable, nonTrainable, 4 * (trainable + nonTrainable));
     }

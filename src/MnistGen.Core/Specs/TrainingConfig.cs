@@ -47,8 +47,11 @@ public sealed record TrainingConfig(
     ScheduleConfig Schedule,
     AugmentConfig? Augment = null);
 
-/// <summary>One row of the Keras-style summary: a layer, its output shape (without the batch dimension), parameters and multiply-adds per image.</summary>
-public sealed record LayerSummary(string Name, string Kind, ImmutableArray<int> OutputShape, long Parameters, long Macs);
+/// <summary>
+/// One row of the Keras-style summary: a layer, its output shape (without the batch dimension), its trainable
+/// parameters, multiply-adds per image, and the state it keeps that is not trained (batch norm's running statistics).
+/// </summary>
+public sealed record LayerSummary(string Name, string Kind, ImmutableArray<int> OutputShape, long Parameters, long Macs, long NonTrainable = 0);
 
 /// <summary>The per-layer table computed at build time by the spec compiler.</summary>
 public sealed record ModelSummary(ImmutableArray<LayerSummary> Layers, long TotalParameters, long TotalMacs);
