@@ -15,7 +15,8 @@ packages=(fonts-dejavu-core python3-torch python3-onnx chromium)
 echo "== system packages: ${packages[*]}"
 missing=()
 for pkg in "${packages[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  # Installed means "install ok installed": a removed package keeps a dpkg record ("deinstall ok config-files").
+  [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
