@@ -61,7 +61,7 @@ internal static class Report
             var (ratioTarget, floorTarget) = arch == "mlp" ? (0.7, double.NaN) : (0.5, 2.5);
             var theirsText = theirs is null ? "-" : $"{Epoch(theirs):0.00} s ({theirs["baseline_id"]}, {theirs["threads"]}t)";
             var ratio = theirs is null ? double.NaN : m / Epoch(theirs);
-            md.AppendLine(Inv, $"| {arch} | {m:0.00} s ({mt}t) | {theirsText} | {ratio:0.00}x | <= {ratioTarget}x | {ratioFloor:0.00}x | {(double.IsNaN(floorTarget) ? "-" : $"<= {floorTarget}x")} |");
+            md.AppendLine(Inv, $"| {arch} | {m:0.00} s ({mt}t) | {theirsText} | {(double.IsNaN(ratio) ? "-" : $"{ratio:0.00}x")} | <= {ratioTarget}x | {ratioFloor:0.00}x | {(double.IsNaN(floorTarget) ? "-" : $"<= {floorTarget}x")} |");
             if (!double.IsNaN(ratio)) checks.Add(Check($"{arch}: training epoch vs strongest PyTorch", ratio, ratioTarget, "x"));
             if (!double.IsNaN(floorTarget)) checks.Add(Check($"{arch}: training epoch vs compute floor ({mt} threads)", ratioFloor, floorTarget, "x"));
             if (arch == "mlp" && Best(records.Where(r => (string?)r["baseline_id"] == "tutorial-reference" && (string?)r["arch"] == arch)) is { } tutorial)
