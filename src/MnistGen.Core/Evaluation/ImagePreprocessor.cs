@@ -82,7 +82,8 @@ public static class ImagePreprocessor
         return new PreprocessedImage([.. normalised], Size, Size, inverted, fitted);
     }
 
-    private static double BorderMean(float[] image, int width, int height)
+    /// <summary>The mean of the border pixels (row-major, 0..1): the background's brightness.</summary>
+    public static double BorderMean(float[] image, int width, int height)
     {
         double sum = 0;
         long count = 0;
@@ -99,14 +100,19 @@ public static class ImagePreprocessor
         return sum / count;
     }
 
-    private readonly record struct Box(int X, int Y, int Width, int Height);
+    /// <summary>A rectangle of pixels: left, top, width, height.</summary>
+    public readonly record struct Box(int X, int Y, int Width, int Height);
 
     /// <summary>The bounding box of the pixels brighter than a fifth of the brightest, or null for a blank image.</summary>
     private static Box? InkBox(float[] image, int width, int height)
     {
         var max = image.Max();
-        if (max < 0.1f) return null;
-        var threshold = 0.2f * max;
+        return max < 0.1f ? null : BoxAbove(image, width, height, 0.2f * max);
+    }
+
+    /// <summary>The bounding box of the pixels brighter than <paramref name="threshold"/>, or null when there are none.</summary>
+    public static Box? BoxAbove(float[] image, int width, int height, float threshold)
+    {
         int x0 = width, y0 = height, x1 = -1, y1 = -1;
         for (var y = 0; y < height; y++)
             for (var x = 0; x < width; x++)
