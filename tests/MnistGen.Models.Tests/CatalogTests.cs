@@ -43,7 +43,7 @@ public class CatalogTests
     [InlineData("")]
     [InlineData(null)]
     public void An_empty_name_asks_for_one(string? name) =>
-        Assert.Equal("Name an architecture: cnn-3x3 (Cnn3x3), cnn-5x5 (Cnn5x5), mlp (Mlp).", Assert.Single(ArchitectureCatalog.Find(Architectures.All, name).Errors).Message);
+        Assert.Equal("Name an architecture: best (Best), cnn-3x3 (Cnn3x3), cnn-5x5 (Cnn5x5), fast (Fast), mlp (Mlp).", Assert.Single(ArchitectureCatalog.Find(Architectures.All, name).Errors).Message);
 
     [Fact]
     public void An_id_match_wins_over_a_class_name_match()
