@@ -8,6 +8,8 @@ using MnistGen.Core.Runtime;
 //   worker      one MnistGen measurement (an architecture at a thread count), one JSON line on stdout
 //   peak        the GEMM peak in GFLOP/s at a thread count, one JSON line
 //   reproduce   the full tutorial recipes with per-epoch RSS, for README's reproduction table
+//   tta         time to accuracy (issue 13): MnistGen and PyTorch train a spec, evaluating every K steps
+//   tta-worker  the MnistGen side of one time-to-accuracy run, one JSON line on stdout
 //   serve-load  mnistgen serve in a child process under loopback load (issue 11): req/s, p50/p99, RSS
 TorchRuntime.PrepareProcess();
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -19,6 +21,8 @@ try
         "peak" => Worker.Peak(Options.Parse(args[1..])),
         "reproduce" => Reproduce.Run(Options.Parse(args[1..])),
         "serve-load" => ServeLoad.Run(args[1..]),
+        "tta" => TimeToAccuracyMode.Run(TimeToAccuracyMode.ParseOptions(args[1..])),
+        "tta-worker" => TimeToAccuracyMode.Worker(Options.Parse(args[1..])),
         "--help" or "-h" => Options.Help(),
         _ => Orchestrator.Run(Options.Parse(args)),
     };

@@ -285,3 +285,26 @@ public class ConfigResolutionTests
         Assert.Contains(refused.Errors, e => e.Message == "--epochs 10 is fewer than the 12 epochs runs/x has already trained; give 12 or more.");
     }
 }
+
+public class TimeToAccuracyTests
+{
+    private static readonly MnistGen.Core.Evaluation.AccuracyPoint[] Series =
+    [
+        new(50, 1.0, 0.97), new(100, 2.1, 0.9812), new(150, 3.0, 0.979), new(200, 4.2, 0.99), new(250, 5.0, 0.9932),
+    ];
+
+    [Theory]
+    [InlineData(0.98, 2.1)]   // the first point at or above, even though a later one dips below again
+    [InlineData(0.99, 4.2)]   // exactly 9,900 of 10,000 counts
+    [InlineData(0.97, 1.0)]
+    public void The_first_evaluation_at_or_above_the_target_gives_the_time(double target, double seconds) =>
+        Assert.Equal(seconds, MnistGen.Core.Evaluation.TimeToAccuracy.FirstReaching(Series, target)!.TrainSeconds);
+
+    [Fact]
+    public void A_target_never_reached_is_null() =>
+        Assert.Null(MnistGen.Core.Evaluation.TimeToAccuracy.FirstReaching(Series, 0.995));
+
+    [Fact]
+    public void Evaluations_out_of_training_order_are_refused() =>
+        Assert.Throws<ArgumentException>(() => MnistGen.Core.Evaluation.TimeToAccuracy.FirstReaching([Series[1], Series[0]], 0.999));
+}
