@@ -112,7 +112,10 @@ internal static class TimeToAccuracyMode
         var lossFn = Losses.For(config.Loss);
         var augmenter = config.Augment is { } augment ? new Augmenter(augment, -data.Mean / data.Std) : null;
         var evals = new List<AccuracyPoint>();
+        var cpuSeconds = new List<double>(); // the process's CPU time in training steps, beside each evaluation
         var clock = new Stopwatch();
+        var cpu = TimeSpan.Zero;
+        using var self = Process.GetCurrentProcess();
         long step = 0;
         for (var epoch = 1; step < steps; epoch++)
         {
@@ -122,15 +125,20 @@ internal static class TimeToAccuracyMode
             using var permutation = tensor(Shuffle.Permutation(config.Seed, epoch, n));
             for (var b = 0; b < batches && step < steps; b++)
             {
+                self.Refresh();
+                var cpuBefore = self.TotalProcessorTime;
                 clock.Start();
                 Optimizers.SetLearningRate(optimizer, LearningRateSchedule.AtStep(config.Schedule, config.Optimizer.Lr, step, batches, config.Epochs));
                 TrainStep(module, optimizer, lossFn, augmenter, data.Train, permutation, b * batchSize, Math.Min(batchSize, n - b * batchSize));
                 clock.Stop();
+                self.Refresh();
+                cpu += self.TotalProcessorTime - cpuBefore;
                 step++;
                 if (step % o.EvalEvery == 0 || step == steps)
                 {
                     var summary = Evaluator.Summarize(module, data.Test, 1000, config.Loss)!.Value;
                     evals.Add(new AccuracyPoint(step, clock.Elapsed.TotalSeconds, summary.Accuracy));
+                    cpuSeconds.Add(cpu.TotalSeconds);
                     Console.Error.WriteLine(string.Create(Inv, $"  step {step}/{steps}: {clock.Elapsed.TotalSeconds:0.00} s, test accuracy {summary.Accuracy:0.0000}"));
                 }
             }
@@ -139,7 +147,7 @@ internal static class TimeToAccuracyMode
         {
             ["schema"] = "mnistgen.tta/1", ["side"] = "mnistgen", ["arch"] = spec.Id, ["threads"] = threads.Value, ["seed"] = config.Seed,
             ["steps"] = steps, ["steps_per_epoch"] = batches, ["eval_every"] = o.EvalEvery,
-            ["evals"] = new JsonArray([.. evals.Select(e => (JsonNode)new JsonArray(e.Step, Math.Round(e.TrainSeconds, 3), e.Accuracy))]),
+            ["evals"] = new JsonArray([.. evals.Select((e, i) => (JsonNode)new JsonArray(e.Step, Math.Round(e.TrainSeconds, 3), e.Accuracy, Math.Round(cpuSeconds[i], 3)))]),
             ["torchsharp_version"] = typeof(torch).Assembly.GetName().Version?.ToString(), ["cpu"] = Machine.Cpu(),
         }));
         return 0;
@@ -161,27 +169,33 @@ internal static class TimeToAccuracyMode
         _ = loss.item<float>(); // the step's one host sync, as the trainer's
     }
 
-    /// <summary>The evaluations of a worker's record, in order.</summary>
-    public static AccuracyPoint[] Points(JsonObject record) =>
-        [.. record["evals"]!.AsArray().Select(e => e!.AsArray()).Select(e => new AccuracyPoint(e[0]!.GetValue<long>(), e[1]!.GetValue<double>(), e[2]!.GetValue<double>()))];
+    /// <summary>
+    /// The evaluations of a worker's record, in order: [step, wall seconds, accuracy, CPU seconds]; with
+    /// <paramref name="cpu"/> the time is the process's CPU seconds in training steps, which a loaded machine inflates less.
+    /// </summary>
+    public static AccuracyPoint[] Points(JsonObject record, bool cpu = false) =>
+        [.. record["evals"]!.AsArray().Select(e => e!.AsArray()).Select(e => new AccuracyPoint(e[0]!.GetValue<long>(), e[cpu ? 3 : 1]!.GetValue<double>(), e[2]!.GetValue<double>()))];
 
     public static string Markdown(Options o, IReadOnlyList<JsonObject> records, IReadOnlyList<string> notes)
     {
         var md = new StringBuilder();
         md.AppendLine(Inv, $"# Time to accuracy, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine();
-        md.AppendLine(Inv, $"- Machine: {Machine.Cpu()}, {Environment.ProcessorCount} cores; load average at the end {Machine.Load()}.");
+        md.AppendLine(Inv, $"- Machine: {Machine.Cpu()}, {Environment.ProcessorCount} cores available to the run; load average at the end {Machine.Load()}.");
         md.AppendLine(Inv, $"- Each side trains the spec's recipe in its own process at {o.Threads[0]} thread(s), evaluating the whole test set every {o.EvalEvery} steps{(o.MaxSteps > 0 ? $" (stopping after {o.MaxSteps} steps)" : "")}; seconds are training only (evaluations off the clock). '-' = not reached.");
         md.AppendLine("- PyTorch: benchmarks/pytorch/tta.py builds the model from the spec's YAML (same layers, init distributions, optimizer, per-step schedule, augmentation; its own random streams).");
         md.AppendLine();
-        md.AppendLine("| spec | side | seconds to 98% | to 99% | to 99.5% | final accuracy | steps | threads |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("- Wall = training seconds by the clock; CPU = the process's CPU seconds in those steps (all its threads), which other load on the machine inflates less.");
+        md.AppendLine();
+        md.AppendLine("| spec | side | wall s to 98% | to 99% | to 99.5% | CPU s to 98% | to 99% | to 99.5% | final accuracy | steps | threads |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in records)
         {
-            var points = Points(r);
-            var cells = Targets.Select(t => TimeToAccuracy.FirstReaching(points, t) is { } p ? p.TrainSeconds.ToString("0.00", Inv) : "-");
-            var final = points.Length > 0 ? (points[^1].Accuracy * 100).ToString("0.00", Inv) + "%" : "-";
-            md.AppendLine(Inv, $"| {r["arch"]} | {r["side"]} | {string.Join(" | ", cells)} | {final} | {r["steps"]} | {r["threads"]} |");
+            var (wall, cpu) = (Points(r), Points(r, cpu: true));
+            string Cells(AccuracyPoint[] points) =>
+                string.Join(" | ", Targets.Select(t => TimeToAccuracy.FirstReaching(points, t) is { } p ? p.TrainSeconds.ToString("0.00", Inv) : "-"));
+            var final = wall.Length > 0 ? (wall[^1].Accuracy * 100).ToString("0.00", Inv) + "%" : "-";
+            md.AppendLine(Inv, $"| {r["arch"]} | {r["side"]} | {Cells(wall)} | {Cells(cpu)} | {final} | {r["steps"]} | {r["threads"]} |");
         }
         foreach (var note in notes) md.AppendLine().AppendLine("- " + note);
         return md.ToString();

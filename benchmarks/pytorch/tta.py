@@ -14,7 +14,8 @@ language has, so the PyTorch run is the same recipe as `mnistgen train SPEC`:
 Differences: the random streams (initial weights, shuffles, dropout masks, augmentation draws) are torch's, not
 MnistGen's, so single runs differ by seed noise; MNIST is read straight from the IDX files (no torchvision).
 
-Prints one JSON line (schema mnistgen.tta/1) on stdout: [step, training seconds, test accuracy] per evaluation.
+Prints one JSON line (schema mnistgen.tta/1) on stdout: [step, training seconds, test accuracy, training CPU seconds]
+per evaluation.
 """
 
 import argparse
@@ -251,14 +252,14 @@ def main():
         model.train()
         return correct / x_test.shape[0]
 
-    evals, clock, step = [], 0.0, 0
+    evals, clock, cpu, step = [], 0.0, 0.0, 0
     model.train()
     while step < steps:
         perm = torch.randperm(n)
         for b in range(spe):
             if step >= steps:
                 break
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             idx = perm[b * bs:(b + 1) * bs]
             x, y = x_train[idx], y_train[idx]
             if r["augment"]:
@@ -271,9 +272,10 @@ def main():
                 scheduler.step()
             loss.item()  # the step's host sync, as MnistGen's
             clock += time.perf_counter() - t0
+            cpu += time.process_time() - c0
             step += 1
             if step % args.eval_every == 0 or step == steps:
-                evals.append([step, round(clock, 3), evaluate()])
+                evals.append([step, round(clock, 3), evaluate(), round(cpu, 3)])
                 print(f"  step {step}/{steps}: {clock:.2f} s, test accuracy {evals[-1][2]:.4f}", file=sys.stderr)
     print(json.dumps({
         "schema": SCHEMA, "side": "pytorch", "arch": args.arch, "threads": torch.get_num_threads(), "seed": seed,
