@@ -10,6 +10,7 @@ using MnistGen.Core.Runtime;
 //   reproduce   the full tutorial recipes with per-epoch RSS, for README's reproduction table
 //   whole       whole processes as the user times them: `mnistgen train ARCH --epochs 1` from the published
 //               binary against PyTorch's fast recipe, alternating, with MnistGen's start-up phases (issue 15)
+//   precision   bf16 (fp32 master weights) against fp32 training steps, alternating blocks in one process
 //   serve-load  mnistgen serve in a child process under loopback load (issue 11): req/s, p50/p99, RSS
 TorchRuntime.PrepareProcess();
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -22,6 +23,7 @@ try
         "reproduce" => Reproduce.Run(Options.Parse(args[1..])),
         "serve-load" => ServeLoad.Run(args[1..]),
         "whole" => Whole.Run(Whole.Parse(args[1..])),
+        "precision" => Precision.Run(Options.Parse(args[1..])),
         "--help" or "-h" => Options.Help(),
         _ => Orchestrator.Run(Options.Parse(args)),
     };
