@@ -38,7 +38,7 @@ public static class TensorLayout
     }
 
     /// <summary>A channels-last copy of a 4-D tensor: logical shape unchanged, values in the same logical order.</summary>
-    public static Tensor ChannelsLast(Tensor x)
+    internal static Tensor ChannelsLast(Tensor x)
     {
         using var nhwc = x.permute(0, 2, 3, 1);
         using var packed = nhwc.contiguous();
