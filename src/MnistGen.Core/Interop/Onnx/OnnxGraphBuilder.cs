@@ -22,7 +22,8 @@ internal sealed class OnnxExportException(string message) : Exception(message);
 /// module calls one method per layer, each adding its nodes and initializers and returning its output's name
 /// (which is the layer's name). Weights are looked up by state_dict name (<c>conv1.weight</c>), so the model's
 /// initializers carry the names a PyTorch user knows. Inference semantics: batch norm uses its running
-/// statistics, dropout is the identity.
+/// statistics, dropout is the identity. Public because generated modules call it (<see cref="IOnnxExport"/>);
+/// to export, call <see cref="ModelInterop.ToOnnx"/> or <see cref="ModelInterop.Export"/>.
 /// </summary>
 public sealed class OnnxGraphBuilder
 {
