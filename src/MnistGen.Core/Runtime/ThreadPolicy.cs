@@ -7,7 +7,7 @@ namespace MnistGen.Core.Runtime;
 /// one, the CNNs (170-400 M) split well too. Only tiny steps, where waking a thread costs more than the work,
 /// stay on one thread. Measured on this project's 2-core machine.
 /// </summary>
-public static class ThreadPolicy
+internal static class ThreadPolicy
 {
     /// <summary>Forward multiply-adds per training step below which one thread is used.</summary>
     public const long SmallStepMacs = 2_000_000;
