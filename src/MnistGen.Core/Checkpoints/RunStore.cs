@@ -12,7 +12,7 @@ namespace MnistGen.Core.Checkpoints;
 /// The run directory on disk: creating it, writing the checkpoint and records atomically after each epoch,
 /// and reading them back with every failure turned into one sentence that names the file.
 /// </summary>
-public static class RunStore
+internal static class RunStore
 {
     /// <summary>Pure: <c>outRoot/&lt;arch-id&gt;/&lt;yyyyMMdd-HHmmss&gt;</c>.</summary>
     public static string RunDirectoryFor(string outRoot, string specId, DateTime localTime) =>

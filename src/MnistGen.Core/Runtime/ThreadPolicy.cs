@@ -12,7 +12,7 @@ namespace MnistGen.Core.Runtime;
 /// of one core share its vector units, so a GEMM-bound step gains nothing from the second and its OpenMP
 /// barrier waits for the slower of the two.
 /// </summary>
-public static class ThreadPolicy
+internal static class ThreadPolicy
 {
     /// <summary>Forward multiply-adds per training step below which one thread is used.</summary>
     public const long SmallStepMacs = 2_000_000;

@@ -9,7 +9,7 @@ namespace MnistGen.Core.Training;
 /// Pure: applies the command line's overrides to a spec's training section and validates the result,
 /// collecting every error rather than stopping at the first.
 /// </summary>
-public static class ConfigResolution
+internal static class ConfigResolution
 {
     /// <summary>Largest batch accepted; far above anything useful for 28x28 images, it catches typos before they allocate.</summary>
     public const int MaxBatchSize = 1 << 20;

@@ -2,6 +2,10 @@ namespace MnistGen.Core.Training;
 
 /// <summary>One row of a run's history. Losses are means per image; accuracy is a fraction in [0, 1].</summary>
 /// <param name="Epoch">1-based.</param>
+/// <param name="TrainLoss">Mean training loss over the epoch's batches (image-weighted).</param>
+/// <param name="TestLoss">Mean loss on the test split after the epoch.</param>
+/// <param name="TestAccuracy">Accuracy on the test split after the epoch, in [0, 1].</param>
+/// <param name="LearningRate">The learning rate the epoch trained with.</param>
 /// <param name="Seconds">Wall time of the epoch: training and the test evaluation.</param>
 public sealed record EpochReport(
     int Epoch,
@@ -20,16 +24,16 @@ public sealed record EpochReport(
 /// <summary>What one training step hands back: .NET scalars only, never a tensor.</summary>
 /// <param name="Loss">The batch's mean loss.</param>
 /// <param name="Count">Images in the batch.</param>
-public readonly record struct StepResult(double Loss, int Count);
+internal readonly record struct StepResult(double Loss, int Count);
 
 /// <summary>A test-set pass reduced to what the history needs.</summary>
-public readonly record struct TestSummary(double Loss, double Accuracy);
+internal readonly record struct TestSummary(double Loss, double Accuracy);
 
 /// <summary>
 /// Pure fold of step results into the epoch's train loss: the image-weighted mean of batch means, so a short
 /// last batch counts for what it holds (the same as summing per-image losses).
 /// </summary>
-public readonly record struct EpochAccumulator(double LossSum, long Images, int Steps)
+internal readonly record struct EpochAccumulator(double LossSum, long Images, int Steps)
 {
     public static EpochAccumulator Empty => default;
 

@@ -6,7 +6,7 @@ namespace MnistGen.Core.Training;
 /// Pure: the learning rate of each epoch (1-based), set once at the start of the epoch. Because it depends
 /// only on (schedule, base rate, epoch, epochs), a resumed run uses exactly the rates of an uninterrupted one.
 /// </summary>
-public static class LearningRateSchedule
+internal static class LearningRateSchedule
 {
     /// <summary>OneCycle's shape, as PyTorch's OneCycleLR defaults: 30% warm-up from max/25, then cosine down to max/25/1e4.</summary>
     public const double OneCyclePctStart = 0.3, OneCycleDivFactor = 25.0, OneCycleFinalDivFactor = 1e4;

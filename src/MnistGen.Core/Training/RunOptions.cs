@@ -1,7 +1,15 @@
 namespace MnistGen.Core.Training;
 
 /// <summary>Where training runs: <c>--device auto|cpu|cuda</c>.</summary>
-public enum DeviceRequest { Auto, Cpu, Cuda }
+public enum DeviceRequest
+{
+    /// <summary>CUDA when available, else the CPU (with a notice).</summary>
+    Auto,
+    /// <summary>The CPU.</summary>
+    Cpu,
+    /// <summary>CUDA; an error when it is not available.</summary>
+    Cuda,
+}
 
 /// <summary>
 /// What the user asked for on top of the spec: overrides of the spec's training section (null = keep the
@@ -29,5 +37,6 @@ public sealed record RunOptions(
     int EvalBatchSize = 256,
     bool Persist = true)
 {
+    /// <summary>Everything as the spec says, automatic device and threads, written under <c>runs/</c>.</summary>
     public static RunOptions Default { get; } = new();
 }

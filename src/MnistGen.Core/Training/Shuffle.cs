@@ -5,7 +5,7 @@ namespace MnistGen.Core.Training;
 /// from (seed, epoch). SplitMix64 is small, fast and well mixed; the same inputs give the same output on
 /// every machine and .NET version.
 /// </summary>
-public static class Shuffle
+internal static class Shuffle
 {
     /// <summary>A permutation of 0..n-1 for this seed and epoch (Fisher-Yates over SplitMix64).</summary>
     public static int[] Permutation(long seed, int epoch, int n)
@@ -34,7 +34,7 @@ public static class Shuffle
 }
 
 /// <summary>SplitMix64 (Steele, Lea, Flood 2014), the generator Java's SplittableRandom uses.</summary>
-public struct SplitMix64(long seed)
+internal struct SplitMix64(long seed)
 {
     private ulong _state = (ulong)seed;
 

@@ -22,10 +22,19 @@ namespace MnistGen.Core.Training;
 public static class Trainer
 {
     /// <summary>
-    /// Gathers what the plan needs, each once (run.json of the run to resume, LibTorch started and CUDA probed),
-    /// plans, sets the plan's threads and trains. For callers that hold a spec and its data (tests, benchmarks);
-    /// the command line gathers the same facts itself and calls <see cref="Train(TrainingPlan, Dataset, TrainingCallbacks?, CancellationToken, TimeProvider?)"/>.
+    /// Trains <paramref name="spec"/> on <paramref name="data"/>: the spec's training configuration with the
+    /// overrides in <paramref name="options"/>, checkpointing after every epoch into a new run directory
+    /// (<c>OutRoot/&lt;id&gt;/&lt;time&gt;/</c>), or continuing <see cref="RunOptions.Resume"/>. Every check is made
+    /// first and every error returned at once; LibTorch is started (see <see cref="TorchRuntime.Start"/>) and the
+    /// thread count chosen. Cancelling stops at the next step boundary and returns the run as
+    /// <see cref="RunStatus.Interrupted"/>, resumable from its last completed epoch.
     /// </summary>
+    /// <param name="spec">The compiled architecture: a generated class's <c>Spec</c>, or an entry of <c>Architectures.All</c>.</param>
+    /// <param name="data">The data set the spec trains on (<see cref="DatasetLoader.LoadOrFetch"/>).</param>
+    /// <param name="options">Overrides (epochs, batch size, learning rate, seed) and where and how to run; <see cref="RunOptions.Default"/> keeps the spec's.</param>
+    /// <param name="callbacks">Progress per batch and per epoch, and notices; null reports nothing.</param>
+    /// <param name="cancellationToken">Stops training at the next step boundary.</param>
+    /// <returns>The run: its history (test loss and accuracy after every epoch), <see cref="TrainingRun.Final"/> and its directory.</returns>
     public static Result<TrainingRun> Train(
         ArchitectureSpec spec, Dataset data, RunOptions options,
         TrainingCallbacks? callbacks = null, CancellationToken cancellationToken = default)
@@ -55,7 +64,7 @@ public static class Trainer
     /// every epoch. LibTorch must be started with the plan's threads. <paramref name="clock"/> stamps the run
     /// (start and update times, the run directory's name) and times the epochs; the system clock by default.
     /// </summary>
-    public static Result<TrainingRun> Train(
+    internal static Result<TrainingRun> Train(
         TrainingPlan plan, Dataset data,
         TrainingCallbacks? callbacks = null, CancellationToken cancellationToken = default, TimeProvider? clock = null)
     {

@@ -4,6 +4,7 @@ using MnistGen.Core.Specs;
 
 namespace MnistGen.Core.Training;
 
+/// <summary>Where a run stands.</summary>
 public enum RunStatus
 {
     /// <summary>Training is under way, or the process ended without saying (killed): resumable.</summary>
@@ -27,17 +28,16 @@ public sealed record RunEnvironment(
 /// <summary>The checkpoint files of the last completed epoch and their SHA-256, which tie them to this record.</summary>
 public sealed record CheckpointFiles(int Epoch, string Model, string ModelSha256, string Optimizer, string OptimizerSha256);
 
-/// <summary>The last epoch's test metrics and the best epoch by test accuracy (the first, on ties).</summary>
 /// <summary>A configuration change made when a run was resumed after <paramref name="AfterEpoch"/>: the new length and base learning rate, with what they were.</summary>
 public sealed record ConfigChange(int AfterEpoch, int EpochsBefore, int Epochs, double LrBefore, double Lr)
 {
     /// <summary>Pure: the change from <paramref name="before"/> to <paramref name="after"/>, or null when length and rate are the same.</summary>
-    public static ConfigChange? Between(TrainingConfig before, TrainingConfig after, int afterEpoch) =>
+    internal static ConfigChange? Between(TrainingConfig before, TrainingConfig after, int afterEpoch) =>
         before.Epochs == after.Epochs && before.Optimizer.Lr.Equals(after.Optimizer.Lr)
             ? null
             : new ConfigChange(afterEpoch, before.Epochs, after.Epochs, before.Optimizer.Lr, after.Optimizer.Lr);
 
-    public string Describe(string runDir)
+    internal string Describe(string runDir)
     {
         var parts = new List<string>();
         if (Epochs != EpochsBefore) parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{EpochsBefore} to {Epochs} epochs"));
@@ -50,6 +50,13 @@ public sealed record ConfigChange(int AfterEpoch, int EpochsBefore, int Epochs, 
 /// <summary>An epoch stopped before its end: <paramref name="Batches"/> of <paramref name="Of"/> training batches had run.</summary>
 public sealed record PartialEpoch(int Epoch, int Batches, int Of);
 
+/// <summary>The last epoch's test metrics and the best epoch by test accuracy (the first, on ties).</summary>
+/// <param name="TestAccuracy">The last epoch's test accuracy, in [0, 1].</param>
+/// <param name="TestLoss">The last epoch's mean test loss.</param>
+/// <param name="TrainLoss">The last epoch's mean training loss.</param>
+/// <param name="BestEpoch">The epoch with the highest test accuracy.</param>
+/// <param name="BestTestAccuracy">That epoch's test accuracy.</param>
+/// <param name="TotalSeconds">Wall time of every epoch together.</param>
 public sealed record FinalMetrics(double TestAccuracy, double TestLoss, double TrainLoss, int BestEpoch, double BestTestAccuracy, double TotalSeconds);
 
 /// <summary>
@@ -73,7 +80,7 @@ public sealed record TrainingRun(
     DateTimeOffset UpdatedUtc,
     CheckpointFiles? Checkpoint)
 {
-    public const string CurrentFormat = "mnistgen-run/1";
+    internal const string CurrentFormat = "mnistgen-run/1";
 
     /// <summary>The state_dict file a run was made from by <c>mnistgen import</c> (null for a trained run); such a run has no history and cannot be resumed.</summary>
     public string? ImportedFrom { get; init; }
@@ -90,12 +97,15 @@ public sealed record TrainingRun(
     /// <summary>For a run interrupted inside an epoch, how far that epoch had come (lost: it restarts on resume); not stored.</summary>
     [JsonIgnore] public PartialEpoch? Partial { get; init; }
 
-    [JsonIgnore] public RunPaths? Paths => Directory is null ? null : new RunPaths(Directory);
+    [JsonIgnore] internal RunPaths? Paths => Directory is null ? null : new RunPaths(Directory);
 
+    /// <summary>Epochs trained so far (the last one in <see cref="History"/>).</summary>
     [JsonIgnore] public int EpochsCompleted => History.IsDefaultOrEmpty ? 0 : History[^1].Epoch;
 
+    /// <summary>Stopped by cancellation; resumable from its last completed epoch.</summary>
     [JsonIgnore] public bool IsInterrupted => Status == RunStatus.Interrupted;
 
+    /// <summary>The last epoch's and the best epoch's test metrics; null before the first epoch.</summary>
     [JsonIgnore]
     public FinalMetrics? Final
     {
@@ -111,7 +121,7 @@ public sealed record TrainingRun(
 }
 
 /// <summary>The files of a run directory (the shell adds its figures and summary beside them): every file name is here.</summary>
-public sealed record RunPaths(string Directory)
+internal sealed record RunPaths(string Directory)
 {
     public const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", RunFile = "run.json", HistoryFile = "history.csv";
     public const string SummaryFile = "summary.txt";
