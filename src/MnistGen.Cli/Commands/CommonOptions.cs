@@ -34,13 +34,21 @@ internal static class CommonOptions
     };
 
     /// <summary>Resolves the data directory, fetches on first use (one notice line) and loads both splits. Only <c>train</c> fetches.</summary>
-    public static Result<Dataset> LoadData(DatasetKind kind, string? dataOption, Output.Terminal terminal)
+    public static Result<Dataset> LoadData(DatasetKind kind, string? dataOption, Output.Terminal terminal, DataPrefetch? prefetch = null)
     {
         var info = DatasetInfo.For(kind);
         var directory = DataDirectory.Resolve(info, dataOption);
+        if (prefetch?.Load(info, directory) is { } ready) return ready;
         return Fetch(terminal)
             .Bind(options => DataFetcher.EnsureAvailable(kind, directory, terminal.Line, options))
             .Bind(dir => DatasetLoader.Load(kind, dir));
+    }
+
+    /// <summary>Starts reading the data set's files on a worker thread (see <see cref="DataPrefetch"/>); <see cref="LoadData"/> takes the result.</summary>
+    public static DataPrefetch PrefetchData(DatasetKind kind, string? dataOption)
+    {
+        var info = DatasetInfo.For(kind);
+        return DataPrefetch.Start(info, DataDirectory.Resolve(info, dataOption));
     }
 
     /// <summary>

@@ -63,15 +63,18 @@ internal static class TrainCommand
         }
         var spec = ResolveSpec(archName, previous);
         if (!spec.IsOk) return Cli.Report(terminal.Err, spec.Errors);
+        // The data set's files are read and verified on a worker thread while LibTorch loads (each takes about
+        // half a second); if the plan ends up with another data set, the prefetch is simply not used.
+        var prefetch = CommonOptions.PrefetchData(previous?.Config.Dataset ?? spec.Value.Training.Dataset, dataOption);
         var runtime = TorchRuntime.Start();
         if (!runtime.IsOk) return Cli.Report(terminal.Err, runtime.Errors);
-        var planned = TrainingPlanner.Plan(spec.Value, options, previous, runtime.Value.CudaAvailable, Environment.ProcessorCount);
+        var planned = TrainingPlanner.Plan(spec.Value, options, previous, runtime.Value.CudaAvailable, MachineFacts.Current.PhysicalCores);
         if (!planned.IsOk) return Cli.Report(terminal.Err, planned.Errors);
         var plan = planned.Value;
         if (plan.NothingToTrain) return AlreadyComplete(terminal, plan);
         var threads = TorchRuntime.SetThreads(plan.Threads);
 
-        using var data = CommonOptions.LoadData(plan.Config.Dataset, dataOption, terminal) is var loaded && loaded.IsOk ? loaded.Value : null;
+        using var data = CommonOptions.LoadData(plan.Config.Dataset, dataOption, terminal, prefetch) is var loaded && loaded.IsOk ? loaded.Value : null;
         if (data is null) return Cli.Report(terminal.Err, loaded.Errors);
 
         var header = string.Create(Inv, $"Training {spec.Value.Id} ({spec.Value.Name}, {Format.Count(spec.Value.Summary.TotalParameters)} parameters) on {Format.Dataset(plan.Config.Dataset)}, {threads} thread(s).");

@@ -113,7 +113,9 @@ public static class TorchRuntime
         PrepareProcess();
         try
         {
-            return firstTorchCall();
+            var result = firstTorchCall();
+            StartupTrace.Mark("libtorch_loaded");
+            return result;
         }
         catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException or BadImageFormatException)
         {

@@ -48,7 +48,7 @@ public static class Trainer
         }
         var runtime = TorchRuntime.Start();
         if (!runtime.IsOk) return Result<TrainingRun>.Fail(runtime.Errors);
-        var plan = TrainingPlanner.Plan(spec, options, previous, runtime.Value.CudaAvailable, System.Environment.ProcessorCount);
+        var plan = TrainingPlanner.Plan(spec, options, previous, runtime.Value.CudaAvailable, MachineFacts.Current.PhysicalCores);
         if (!plan.IsOk)
         {
             // The data is checked too, so that every error is reported at once.
@@ -122,6 +122,7 @@ public static class Trainer
         // 1. Build on the CPU, seeded: the initial weights depend on the seed alone.
         manual_seed(config.Seed);
         using var module = spec.Create();
+        StartupTrace.Mark("model_built");
         // 2. Load the checkpoint when resuming.
         if (run.Checkpoint is not null)
         {
@@ -195,6 +196,7 @@ public static class Trainer
                     var count = Math.Min(batchSize, n - start);
                     accumulator = accumulator.Add(Step(module, optimizer, lossFn, augmenter, train, permutation, start, count));
                     done++;
+                    if (b == 0) StartupTrace.Mark("first_step");
                     if (callbacks.OnBatch is { } onBatch && ((b + 1) % interval == 0 || b + 1 == batches))
                         onBatch(new BatchProgress(epoch, config.Epochs, b + 1, batches, accumulator.Images, n, accumulator.MeanLoss, clock.GetElapsedTime(started)));
                 }
@@ -222,6 +224,7 @@ public static class Trainer
             GC.WaitForPendingFinalizers();
             TorchRuntime.ReleaseFreedMemory();
             callbacks.OnEpoch?.Invoke(report, run);
+            StartupTrace.MarkAndWrite("first_epoch");
         }
         return run;
     }
