@@ -68,20 +68,31 @@ internal static class Figures
     /// Where the colour scale of the confusion figure is: two bars (correct, mistaken), the share of the row
     /// going from 100% at <c>Top</c> to 0% at <c>Bottom</c>.
     /// </summary>
-    internal static (int CorrectX, int MistakenX, int Top, int Bottom, int Width) ConfusionScale =>
-        (ConfusionLeft + ConfusionCell * 10 + 30, ConfusionLeft + ConfusionCell * 10 + 30 + ConfusionScaleWidth + 4, ConfusionTop, ConfusionTop + ConfusionCell * 10, ConfusionScaleWidth);
+    internal static (int CorrectX, int MistakenX, int Top, int Bottom, int Width) ConfusionScale => ConfusionScaleAt(ConfusionLeft, ConfusionTop);
 
-    /// <summary>A 10x10 confusion matrix: rows true class, columns predicted, cells shaded by row share, with a colour scale.</summary>
-    public static void Confusion(string path, string title, int[,] matrix)
+    /// <summary>The colour scale's place for a grid whose top-left corner is (<paramref name="left"/>, <paramref name="top"/>).</summary>
+    internal static (int CorrectX, int MistakenX, int Top, int Bottom, int Width) ConfusionScaleAt(int left, int top) =>
+        (left + ConfusionCell * 10 + 30, left + ConfusionCell * 10 + 30 + ConfusionScaleWidth + 4, top, top + ConfusionCell * 10, ConfusionScaleWidth);
+
+    /// <summary>Room for class names instead of digits: rows named on the left, columns named at 45 degrees above.</summary>
+    internal const int NamedConfusionLeft = 150, NamedConfusionTop = 150;
+
+    /// <summary>
+    /// A 10x10 confusion matrix: rows true class, columns predicted, cells shaded by row share, with a colour scale.
+    /// <paramref name="classNames"/> labels the rows and columns with names (Fashion-MNIST's clothing) instead of the class ids.
+    /// </summary>
+    public static void Confusion(string path, string title, int[,] matrix, IReadOnlyList<string>? classNames = null)
     {
-        const int cell = ConfusionCell, left = ConfusionLeft, top = ConfusionTop, n = 10;
-        var scale = ConfusionScale;
+        const int cell = ConfusionCell, n = 10;
+        var named = classNames is { Count: n };
+        var (left, top) = named ? (NamedConfusionLeft, NamedConfusionTop) : (ConfusionLeft, ConfusionTop);
+        var scale = ConfusionScaleAt(left, top);
         var size = scale.MistakenX + scale.Width + 70;
         using var surface = SKSurface.Create(new SKImageInfo(size, top + cell * n + 40));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         Canvas.Text(canvas, title, size / 2f, 32, 20, SKColors.Black, SKTextAlign.Center);
-        Canvas.Text(canvas, "predicted", left + cell * n / 2f, top - 30, 15, SKColors.Black, SKTextAlign.Center);
+        Canvas.Text(canvas, "predicted", left + cell * n / 2f, named ? 62 : top - 30, 15, SKColors.Black, SKTextAlign.Center);
         canvas.Save();
         canvas.RotateDegrees(-90, 24, top + cell * n / 2f);
         Canvas.Text(canvas, "true", 24, top + cell * n / 2f, 15, SKColors.Black, SKTextAlign.Center);
@@ -90,10 +101,20 @@ internal static class Figures
         for (var t = 0; t < n; t++)
         {
             var rowTotal = Math.Max(1, Enumerable.Range(0, n).Sum(p => matrix[t, p]));
-            Canvas.Text(canvas, t.ToString(Inv), left - 16, top + t * cell + cell / 2f + 6, 15, SKColors.Black, SKTextAlign.Center);
+            if (named) Canvas.Text(canvas, classNames![t], left - 8, top + t * cell + cell / 2f + 5, 13, SKColors.Black, SKTextAlign.Right);
+            else Canvas.Text(canvas, t.ToString(Inv), left - 16, top + t * cell + cell / 2f + 6, 15, SKColors.Black, SKTextAlign.Center);
             for (var p = 0; p < n; p++)
             {
-                if (t == 0) Canvas.Text(canvas, p.ToString(Inv), left + p * cell + cell / 2f, top - 8, 15, SKColors.Black, SKTextAlign.Center);
+                if (t == 0 && named)
+                {
+                    // Names read upwards to the right from the column's centre, so neighbours never overlap.
+                    var x = left + p * cell + cell / 2f;
+                    canvas.Save();
+                    canvas.RotateDegrees(-45, x, top - 8);
+                    Canvas.Text(canvas, classNames![p], x, top - 8, 13, SKColors.Black);
+                    canvas.Restore();
+                }
+                else if (t == 0) Canvas.Text(canvas, p.ToString(Inv), left + p * cell + cell / 2f, top - 8, 15, SKColors.Black, SKTextAlign.Center);
                 var share = matrix[t, p] / (double)rowTotal;
                 fill.Color = CellColor(share, t == p);
                 canvas.DrawRect(left + p * cell, top + t * cell, cell - 1, cell - 1, fill);
@@ -123,10 +144,15 @@ internal static class Figures
         Canvas.SavePng(surface, path);
     }
 
-    /// <summary>A grid of the worst mistakes, each with its true and predicted label and the confidence.</summary>
-    public static void Misclassified(string path, string title, IReadOnlyList<Mistake> mistakes, int columns = 8)
+    /// <summary>
+    /// A grid of the worst mistakes, each with its true and predicted label and the confidence; with
+    /// <paramref name="classNames"/> the labels are names, one line each.
+    /// </summary>
+    public static void Misclassified(string path, string title, IReadOnlyList<Mistake> mistakes, int columns = 8, IReadOnlyList<string>? classNames = null)
     {
-        const int tile = 112, caption = 38, pad = 10, header = 50;
+        const int tile = 112, pad = 10, header = 50;
+        var named = classNames is { Count: > 0 };
+        var caption = named ? 54 : 38;
         var rows = Math.Max(1, (mistakes.Count + columns - 1) / columns);
         var width = pad + columns * (tile + pad);
         using var surface = SKSurface.Create(new SKImageInfo(width, header + rows * (tile + caption + pad)));
@@ -140,15 +166,26 @@ internal static class Figures
             var m = mistakes[i];
             float x = pad + i % columns * (tile + pad), y = header + i / columns * (tile + caption + pad);
             Canvas.Gray(canvas, m.Pixels, 28, 28, x, y, tile);
-            Canvas.Text(canvas, $"true {m.True}  pred {m.Predicted}", x + tile / 2f, y + tile + 16, 13, SKColors.Black, SKTextAlign.Center);
-            Canvas.Text(canvas, string.Create(Inv, $"#{m.Index}  p={m.Confidence:0.00}"), x + tile / 2f, y + tile + 32, 12, SKColors.DimGray, SKTextAlign.Center);
+            if (named)
+            {
+                Canvas.Text(canvas, "true " + Name(classNames!, m.True), x + tile / 2f, y + tile + 15, 12, SKColors.Black, SKTextAlign.Center);
+                Canvas.Text(canvas, "pred " + Name(classNames!, m.Predicted), x + tile / 2f, y + tile + 31, 12, SKColors.Black, SKTextAlign.Center);
+            }
+            else Canvas.Text(canvas, $"true {m.True}  pred {m.Predicted}", x + tile / 2f, y + tile + 16, 13, SKColors.Black, SKTextAlign.Center);
+            Canvas.Text(canvas, string.Create(Inv, $"#{m.Index}  p={m.Confidence:0.00}"), x + tile / 2f, y + tile + (named ? 47 : 32), 12, SKColors.DimGray, SKTextAlign.Center);
         }
         Canvas.SavePng(surface, path);
     }
 
-    /// <summary>The tutorial's prediction figure: the input image beside a bar chart of the class probabilities.</summary>
-    public static void Prediction(string path, string title, ReadOnlySpan<float> pixels, IReadOnlyList<double> probabilities)
+    private static string Name(IReadOnlyList<string> names, int c) => c >= 0 && c < names.Count ? names[c] : c.ToString(Inv);
+
+    /// <summary>
+    /// The tutorial's prediction figure: the input image beside a bar chart of the class probabilities, the bars
+    /// labelled with the data set's class names (digits for MNIST).
+    /// </summary>
+    public static void Prediction(string path, string title, ReadOnlySpan<float> pixels, IReadOnlyList<double> probabilities, Core.Data.DatasetInfo? dataset = null)
     {
+        var named = dataset is { HasNamedClasses: true };
         const int image = 280, height = 360, chartWidth = 520;
         var plot = new ScottPlot.Plot();
         plot.Font.Set(Canvas.FontName);
@@ -157,12 +194,13 @@ internal static class Figures
         var best = probabilities.Select((p, i) => (p, i)).MaxBy(t => t.p).i;
         foreach (var (bar, i) in bars.Bars.Select((b, i) => (b, i)))
             bar.FillColor = i == best ? ScottPlot.Colors.OrangeRed : ScottPlot.Colors.SteelBlue;
-        plot.Axes.Left.SetTicks(Enumerable.Range(0, 10).Select(i => (double)i).ToArray(), Enumerable.Range(0, 10).Select(i => i.ToString(Inv)).ToArray());
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, 10).Select(i => (double)i).ToArray(),
+            Enumerable.Range(0, 10).Select(i => named ? dataset!.NameOf(i) : i.ToString(Inv)).ToArray());
         plot.Axes.SetLimits(0, 1.05, -0.6, 9.6);
         plot.Axes.InvertY();
         plot.Title("class probability");
         plot.XLabel("probability");
-        plot.YLabel("digit");
+        plot.YLabel(named ? "class" : "digit");
         using var chart = Canvas.Render(plot, chartWidth, height);
 
         using var surface = SKSurface.Create(new SKImageInfo(image + 40 + chartWidth, height + 40));

@@ -17,6 +17,8 @@ public enum DeviceRequest { Auto, Cpu, Cuda }
 /// <param name="Resume">A run directory to continue from its last completed epoch (written to in place).</param>
 /// <param name="EvalBatchSize">Batch size of the per-epoch test evaluation; it changes only the rounding of the test loss (a resumed run keeps the recorded one).</param>
 /// <param name="Persist">False writes nothing (benchmarks); such a run cannot be resumed.</param>
+/// <param name="Dataset">Overrides <c>training.dataset</c>: the same spec trained on another data set of the same image shape and classes.</param>
+/// <param name="Validation">Training images held out as a validation set (seeded, stratified; see <see cref="ValidationSplit"/>); null or 0 trains on all of them.</param>
 public sealed record RunOptions(
     int? Epochs = null,
     int? BatchSize = null,
@@ -27,7 +29,9 @@ public sealed record RunOptions(
     string OutRoot = "runs",
     string? Resume = null,
     int EvalBatchSize = 256,
-    bool Persist = true)
+    bool Persist = true,
+    Specs.DatasetKind? Dataset = null,
+    int? Validation = null)
 {
     public static RunOptions Default { get; } = new();
 }
