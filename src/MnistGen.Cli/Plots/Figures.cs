@@ -7,6 +7,9 @@ namespace MnistGen.Cli.Plots;
 /// <summary>A point of the loss figure: one epoch's train and test loss and test accuracy (0..1).</summary>
 internal sealed record EpochPoint(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy);
 
+/// <summary>One run's curves for <c>compare</c>: its name in the legend and its history.</summary>
+internal sealed record RunCurves(string Name, IReadOnlyList<EpochPoint> History);
+
 /// <summary>One misclassified test image for the grid: pixels 28x28 in 0..1 (white digit on black).</summary>
 internal sealed record Mistake(int Index, float[] Pixels, int True, int Predicted, double Confidence);
 
@@ -52,6 +55,72 @@ internal static class Figures
         };
         plot.ShowLegend(ScottPlot.Edge.Bottom);
         if (history.Count == 1) plot.Axes.SetLimitsX(0.5, 1.5);
+        return plot;
+    }
+
+    public const int CompareWidth = 1400, ComparePanelHeight = 560, CompareTitleHeight = 44;
+
+    /// <summary>
+    /// <c>compare</c>'s figure: two panels side by side, test accuracy per epoch (left) and loss per epoch (right:
+    /// test loss solid, train loss dashed), one colour per run, the legend naming the runs under each panel.
+    /// </summary>
+    public static void Compare(string path, IReadOnlyList<RunCurves> runs)
+    {
+        var (accuracy, loss) = ComparePlots(runs);
+        var half = CompareWidth / 2;
+        using var left = Canvas.Render(accuracy, half, ComparePanelHeight);
+        using var right = Canvas.Render(loss, half, ComparePanelHeight);
+        using var surface = SKSurface.Create(new SKImageInfo(CompareWidth, CompareTitleHeight + ComparePanelHeight));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White);
+        Canvas.Text(canvas, string.Create(Inv, $"{runs.Count} runs compared"), CompareWidth / 2f, 30, 20, SKColors.Black, SKTextAlign.Center);
+        canvas.DrawImage(left, 0, CompareTitleHeight);
+        canvas.DrawImage(right, half, CompareTitleHeight);
+        Canvas.SavePng(surface, path);
+    }
+
+    /// <summary>The two panels of <see cref="Compare"/>: the i-th run has the i-th colour of the palette in both.</summary>
+    internal static (ScottPlot.Plot Accuracy, ScottPlot.Plot Loss) ComparePlots(IReadOnlyList<RunCurves> runs)
+    {
+        var palette = new ScottPlot.Palettes.Category10();
+        var accuracy = NewEpochPlot("test accuracy per epoch", "test accuracy (%)");
+        var loss = NewEpochPlot("loss per epoch (solid: test, dashed: train)", "loss");
+        var maxEpoch = 1;
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var (name, history) = (runs[i].Name, runs[i].History);
+            var color = palette.GetColor(i);
+            var epochs = history.Select(h => (double)h.Epoch).ToArray();
+            maxEpoch = Math.Max(maxEpoch, history.Count == 0 ? 1 : history.Max(h => h.Epoch));
+            var a = accuracy.Add.Scatter(epochs, history.Select(h => h.TestAccuracy * 100).ToArray());
+            a.Color = color;
+            a.LegendText = name;
+            var test = loss.Add.Scatter(epochs, history.Select(h => h.TestLoss).ToArray());
+            test.Color = color;
+            test.LegendText = name;
+            var train = loss.Add.Scatter(epochs, history.Select(h => h.TrainLoss).ToArray());
+            train.Color = color;
+            train.LinePattern = ScottPlot.LinePattern.Dashed;
+            train.MarkerSize = 0;
+        }
+        foreach (var plot in new[] { accuracy, loss })
+            if (maxEpoch == 1) plot.Axes.SetLimitsX(0.5, 1.5);
+        return (accuracy, loss);
+    }
+
+    private static ScottPlot.Plot NewEpochPlot(string title, string yLabel)
+    {
+        var plot = new ScottPlot.Plot();
+        plot.Font.Set(Canvas.FontName);
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(yLabel);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            IntegerTicksOnly = true,
+            MinorTickGenerator = new ScottPlot.TickGenerators.EvenlySpacedMinorTickGenerator(1),
+        };
+        plot.ShowLegend(ScottPlot.Edge.Bottom);
         return plot;
     }
 
