@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MnistGen.Core.Training;
 
 /// <summary>Where training runs: <c>--device auto|cpu|cuda</c>.</summary>
@@ -30,8 +32,8 @@ public sealed record RunOptions(
     string? Resume = null,
     int EvalBatchSize = 256,
     bool Persist = true,
-    Specs.DatasetKind? Dataset = null,
-    int? Validation = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Specs.DatasetKind? Dataset = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Validation = null)
 {
     public static RunOptions Default { get; } = new();
 }
