@@ -70,7 +70,7 @@ public sealed class RunsCommandTests(TwoRunsFixture runs) : IClassFixture<TwoRun
         // Test image 0 of Fashion-MNIST is an ankle boot.
         var predict = CliRunner.Run("predict", runs.Fashion, "--test-index", "0", "--data", Repository.FashionDirectory, "--out", _scratch);
         Assert.Equal(0, predict.ExitCode);
-        Assert.Contains("test image #0 (label 9 (Ankle boot)): predicted", predict.Out);
+        Assert.Contains("test image #0 (label 9, Ankle boot): predicted", predict.Out);
 
         // The export says which normalisation the weights expect: Fashion-MNIST's.
         var target = Path.Combine(_scratch, "fashion.safetensors");

@@ -101,7 +101,9 @@ internal static class PredictCommand
             var prediction = Predictor.Predict(model.Module, image);
             if (!prediction.IsOk) return Cli.Report(terminal.Err, prediction.Errors);
             var label = data.Test.Labels[index].item<long>();
-            var name = string.Create(Inv, $"test image #{index} (label {info.Describe(label)})");
+            var name = info.HasNamedClasses
+                ? string.Create(Inv, $"test image #{index} (label {label}, {info.NameOf(label)})")
+                : string.Create(Inv, $"test image #{index} (label {label})");
             Directory.CreateDirectory(directory);
             Show(terminal, info, name, prediction.Value, RunFigures.TestImage(data, index), Path.Combine(directory, RunPaths.PredictionFigure));
             return Cli.Ok;

@@ -140,8 +140,8 @@ internal static class Figures
     internal static (int CorrectX, int MistakenX, int Top, int Bottom, int Width) ConfusionScale => ConfusionScaleAt(ConfusionLeft, ConfusionTop);
 
     /// <summary>The colour scale's place for a grid whose top-left corner is (<paramref name="left"/>, <paramref name="top"/>).</summary>
-    internal static (int CorrectX, int MistakenX, int Top, int Bottom, int Width) ConfusionScaleAt(int left, int top) =>
-        (left + ConfusionCell * 10 + 30, left + ConfusionCell * 10 + 30 + ConfusionScaleWidth + 4, top, top + ConfusionCell * 10, ConfusionScaleWidth);
+    internal static (int CorrectX, int MistakenX, int Top, int Bottom, int Width) ConfusionScaleAt(int left, int top, int gap = 30) =>
+        (left + ConfusionCell * 10 + gap, left + ConfusionCell * 10 + gap + ConfusionScaleWidth + 4, top, top + ConfusionCell * 10, ConfusionScaleWidth);
 
     /// <summary>Room for class names instead of digits: rows named on the left, columns named at 45 degrees above.</summary>
     internal const int NamedConfusionLeft = 150, NamedConfusionTop = 150;
@@ -155,7 +155,8 @@ internal static class Figures
         const int cell = ConfusionCell, n = 10;
         var named = classNames is { Count: n };
         var (left, top) = named ? (NamedConfusionLeft, NamedConfusionTop) : (ConfusionLeft, ConfusionTop);
-        var scale = ConfusionScaleAt(left, top);
+        // Named columns lean right above the grid: the scale's heading moves clear of the last name.
+        var scale = ConfusionScaleAt(left, top, named ? 70 : 30);
         var size = scale.MistakenX + scale.Width + 70;
         using var surface = SKSurface.Create(new SKImageInfo(size, top + cell * n + 40));
         var canvas = surface.Canvas;
