@@ -64,6 +64,13 @@ public static class Trainer
         var (spec, config, options, previous) = (plan.Spec, plan.Config, plan.Options, plan.Previous);
         var dataErrors = TrainingPlanner.CheckData(spec, config.Dataset, DataShape.Of(data)).ToList();
         if (dataErrors.Count > 0) return Result<TrainingRun>.Fail(dataErrors);
+        // A validation split the data cannot give is refused before a run directory is made.
+        if ((previous is null ? options.Validation ?? 0 : previous.ValidationCount) is > 0 and var held)
+        {
+            using var labels = data.Train.Labels.cpu();
+            var split = ValidationSplit.Choose(labels.data<long>().ToArray(), held, config.Seed);
+            if (!split.IsOk) return Result<TrainingRun>.Fail(split.Errors);
+        }
 
         foreach (var notice in plan.Notices) callbacks.OnNotice?.Invoke(notice);
         if (plan.NothingToTrain) return previous! with { Notices = plan.Notices };

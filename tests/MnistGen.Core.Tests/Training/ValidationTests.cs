@@ -167,6 +167,15 @@ public sealed class ValidationTests : IDisposable
     }
 
     [Fact]
+    public void A_validation_split_larger_than_the_data_is_refused_before_a_run_directory_is_made()
+    {
+        var result = Trainer.Train(NoisySpec(), _data, Options(_out) with { Validation = 600 });
+        var error = Assert.Single(result.Errors);
+        Assert.Contains("--validation 600 must hold out between 1 and 511 of the 512 training images", error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(_out));
+    }
+
+    [Fact]
     public void The_dataset_override_replaces_the_specs_and_a_resume_cannot_change_it()
     {
         var config = Config();
