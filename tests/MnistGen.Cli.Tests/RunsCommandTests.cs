@@ -98,7 +98,7 @@ public sealed class RunsCommandTests(TwoRunsFixture runs) : IClassFixture<TwoRun
             var row = outcome.OutLines.Single(l => l.Contains(name, StringComparison.Ordinal));
             var cells = row.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             Assert.Equal([name, "mlp", dataset, epochs,
-                $"{Percent(run.Final!.BestTestAccuracy)} (epoch {run.Final.BestEpoch})", Percent(run.Final.TestAccuracy),
+                $"{Percent(run.Final!.BestTestAccuracy)} ({run.Final.BestEpoch})", Percent(run.Final.TestAccuracy),
                 run.Final.TotalSeconds.ToString("0.0", Inv) + " s", "109,386"], cells);
         }
         Assert.Contains($"Wrote {figure} (2 runs", outcome.Out);
