@@ -63,7 +63,7 @@ public sealed class RunsCommandTests(TwoRunsFixture runs) : IClassFixture<TwoRun
         // eval reads the data set from the run: the same accuracy as training's last test pass, clothing names per class.
         var eval = CliRunner.Run("eval", runs.Fashion, "--data", Repository.FashionDirectory, "--out", _scratch);
         Assert.Equal(0, eval.ExitCode);
-        Assert.Contains($"Fashion-MNIST): test accuracy {Percent(accuracy)}", eval.Out);
+        Assert.Matches($@"^mlp \(.*model\.bin\): test accuracy {Percent(accuracy)} \(\d+ of 10000\) on Fashion-MNIST, ", eval.OutLines[0]);
         foreach (var name in new[] { "0 (T-shirt/top)", "5 (Sandal)", "9 (Ankle boot)" }) Assert.Contains(name, eval.Out);
         using (var confusion = SKBitmap.Decode(Path.Combine(_scratch, "confusion.png"))) Assert.NotNull(confusion);
 
@@ -154,7 +154,7 @@ public sealed class RunsCommandTests(TwoRunsFixture runs) : IClassFixture<TwoRun
 
         var eval = CliRunner.Run("eval", runs.Validated, "--weights", "best", "--data", Repository.MnistDirectory, "--out", _scratch);
         Assert.Equal(0, eval.ExitCode);
-        Assert.Contains($"({Path.Combine(runs.Validated, "best.bin")}, MNIST): test accuracy {Percent(run.History[best.Epoch - 1].TestAccuracy)}", eval.Out);
+        Assert.Contains($"({Path.Combine(runs.Validated, "best.bin")}): test accuracy {Percent(run.History[best.Epoch - 1].TestAccuracy)} (", eval.Out);
         var predict = CliRunner.Run("predict", runs.Validated, "--weights", "best", "--test-index", "0", "--data", Repository.MnistDirectory, "--out", _scratch);
         Assert.Equal(0, predict.ExitCode);
         Assert.Contains("test image #0 (label 7): predicted 7", predict.Out);

@@ -47,7 +47,7 @@ internal static class EvalCommand
 
         var result = Evaluator.Evaluate(model.Module, data.Test, loss: spec.Training.Loss, worstCount: 32, classes: spec.Classes);
         terminal.Line(string.Create(Inv,
-            $"{spec.Id} ({model.ModelPath}, {info.DisplayName}): test accuracy {result.Accuracy * 100:0.00}% ({result.Correct} of {result.Count}), test loss {result.Loss:0.0000}."));
+            $"{spec.Id} ({model.ModelPath}): test accuracy {result.Accuracy * 100:0.00}% ({result.Correct} of {result.Count}) on {info.DisplayName}, test loss {result.Loss:0.0000}."));
         terminal.Console.Write(PerClassTable(result, info));
         terminal.Console.Write(ConfusionTable(result.Confusion));
 
