@@ -167,6 +167,23 @@ public sealed class ValidationTests : IDisposable
     }
 
     [Fact]
+    public void A_run_json_from_before_validation_still_reads_as_a_run_without_it()
+    {
+        var run = Trainer.Train(NoisySpec(epochs: 1), _data, Options(_out) with { Validation = 100 }).Value;
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(run.Paths!.RunJson))!.AsObject();
+        // What an older version wrote: no best, no validation option, no validation numbers in the history.
+        node.Remove("best");
+        node["options"]!.AsObject().Remove("validation");
+        foreach (var entry in node["history"]!.AsArray()) { entry!.AsObject().Remove("validationLoss"); entry.AsObject().Remove("validationAccuracy"); }
+        var old = RunJson.Parse(node.ToJsonString(), "run.json");
+        Assert.True(old.IsOk, Describe(old));
+        Assert.Null(old.Value.Best);
+        Assert.Equal(0, old.Value.ValidationCount);
+        Assert.Null(old.Value.History[0].ValidationAccuracy);
+        Assert.Equal(run.History[0].TestAccuracy, old.Value.History[0].TestAccuracy);
+    }
+
+    [Fact]
     public void A_validation_split_larger_than_the_data_is_refused_before_a_run_directory_is_made()
     {
         var result = Trainer.Train(NoisySpec(), _data, Options(_out) with { Validation = 600 });
