@@ -21,6 +21,7 @@ public static class Cli
         root.Subcommands.Add(EvalCommand.Create(terminal));
         root.Subcommands.Add(PredictCommand.Create(terminal));
         root.Subcommands.Add(PlotCommand.Create(terminal));
+        root.Subcommands.Add(CompareCommand.Create(terminal));
         root.Subcommands.Add(ExportCommand.Create(terminal));
         root.Subcommands.Add(ImportCommand.Create(terminal));
         root.Subcommands.Add(ServeCommand.Create(terminal));

@@ -23,6 +23,31 @@ internal static class CommonOptions
         HelpName = "N",
     };
 
+    /// <summary><c>--dataset mnist|fashion-mnist</c> for train: the spec's architecture on another data set of the same images and classes.</summary>
+    public static Option<string?> Dataset()
+    {
+        var option = new Option<string?>("--dataset")
+        {
+            Description = "Train on this data set instead of the spec's training.dataset (mnist or fashion-mnist); run.json records it, and eval, predict and export use it.",
+            HelpName = "NAME",
+        };
+        ParseErrors.OneOf(option, [.. DatasetInfo.All.Select(d => d.Name)]);
+        return option;
+    }
+
+    /// <summary><c>--weights last|best</c> for the commands that load a run's weights.</summary>
+    public static Option<string> Weights()
+    {
+        var option = new Option<string>("--weights")
+        {
+            Description = $"last: the last completed epoch ({RunPaths.ModelFile}); best: the epoch with the highest validation accuracy ({RunPaths.BestModelFile}, runs trained with --validation).",
+            DefaultValueFactory = _ => "last",
+            HelpName = "last|best",
+        };
+        ParseErrors.OneOf(option, "last", "best");
+        return option;
+    }
+
     public static Argument<string> Architecture() => new("architecture")
     {
         Description = "Spec file stem (cnn-5x5) or class name (Cnn5x5), any case. 'mnistgen list' shows them.",

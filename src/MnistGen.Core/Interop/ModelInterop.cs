@@ -81,7 +81,7 @@ public static class ModelInterop
     /// <summary>What a safetensors file's <c>__metadata__</c> says about the model (the normalisation a user must apply, where it came from).</summary>
     public static ImmutableDictionary<string, string> Metadata(ArchitectureSpec spec, TrainingRun run)
     {
-        var dataset = DatasetInfo.For(spec.Training.Dataset);
+        var dataset = DatasetInfo.For(run.Config.Dataset);
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "pt",

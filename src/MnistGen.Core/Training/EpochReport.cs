@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MnistGen.Core.Training;
 
 /// <summary>One row of a run's history. Losses are means per image; accuracy is a fraction in [0, 1].</summary>
@@ -6,7 +8,7 @@ namespace MnistGen.Core.Training;
 /// <param name="TestLoss">Mean loss on the test split after the epoch.</param>
 /// <param name="TestAccuracy">Accuracy on the test split after the epoch, in [0, 1].</param>
 /// <param name="LearningRate">The learning rate the epoch trained with.</param>
-/// <param name="Seconds">Wall time of the epoch: training and the test evaluation.</param>
+/// <param name="Seconds">Wall time of the epoch: training and the test (and validation) evaluation.</param>
 public sealed record EpochReport(
     int Epoch,
     double TrainLoss,
@@ -15,10 +17,19 @@ public sealed record EpochReport(
     double LearningRate,
     double Seconds)
 {
+    /// <summary>Mean loss on the held-out validation images (<c>train --validation N</c>); null without a validation split (and in older run.json files).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationLoss { get; init; }
+
+    /// <summary>Accuracy on the held-out validation images, the number <c>best.bin</c> is chosen by; null without a validation split.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationAccuracy { get; init; }
+
     /// <summary>Equal in everything but the wall time: what determinism and resume promise.</summary>
     public bool SameResultAs(EpochReport other) =>
         Epoch == other.Epoch && TrainLoss.Equals(other.TrainLoss) && TestLoss.Equals(other.TestLoss) &&
-        TestAccuracy.Equals(other.TestAccuracy) && LearningRate.Equals(other.LearningRate);
+        TestAccuracy.Equals(other.TestAccuracy) && LearningRate.Equals(other.LearningRate) &&
+        Nullable.Equals(ValidationLoss, other.ValidationLoss) && Nullable.Equals(ValidationAccuracy, other.ValidationAccuracy);
 }
 
 /// <summary>What one training step hands back: .NET scalars only, never a tensor.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MnistGen.Core.Training;
 
 /// <summary>Where training runs: <c>--device auto|cpu|cuda</c>.</summary>
@@ -25,6 +27,8 @@ public enum DeviceRequest
 /// <param name="Resume">A run directory to continue from its last completed epoch (written to in place).</param>
 /// <param name="EvalBatchSize">Batch size of the per-epoch test evaluation; it changes only the rounding of the test loss (a resumed run keeps the recorded one).</param>
 /// <param name="Persist">False writes nothing (benchmarks); such a run cannot be resumed.</param>
+/// <param name="Dataset">Overrides <c>training.dataset</c>: the same spec trained on another data set of the same image shape and classes.</param>
+/// <param name="Validation">Training images held out as a validation set (seeded, stratified; see <see cref="ValidationSplit"/>); null or 0 trains on all of them.</param>
 public sealed record RunOptions(
     int? Epochs = null,
     int? BatchSize = null,
@@ -35,7 +39,9 @@ public sealed record RunOptions(
     string OutRoot = "runs",
     string? Resume = null,
     int EvalBatchSize = 256,
-    bool Persist = true)
+    bool Persist = true,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Specs.DatasetKind? Dataset = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Validation = null)
 {
     /// <summary>Everything as the spec says, automatic device and threads, written under <c>runs/</c>.</summary>
     public static RunOptions Default { get; } = new();

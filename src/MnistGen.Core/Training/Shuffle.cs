@@ -23,7 +23,7 @@ internal static class Shuffle
     }
 
     /// <summary>What each derived seed is for, so that two uses of the same (seed, epoch) never share a stream.</summary>
-    public enum Stream : ulong { Shuffle = 1, Torch = 2, Augment = 3 }
+    public enum Stream : ulong { Shuffle = 1, Torch = 2, Augment = 3, Validation = 4 }
 
     /// <summary>A 63-bit seed for (seed, epoch, purpose); non-negative so it fits torch.manual_seed.</summary>
     public static long DeriveSeed(long seed, int epoch, Stream stream)

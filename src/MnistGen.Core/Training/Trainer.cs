@@ -52,7 +52,7 @@ public static class Trainer
         if (!plan.IsOk)
         {
             // The data is checked too, so that every error is reported at once.
-            var dataset = previous?.Config.Dataset ?? spec.Training.Dataset;
+            var dataset = previous?.Config.Dataset ?? options.Dataset ?? spec.Training.Dataset;
             return Result<TrainingRun>.Fail(plan.Errors.Concat(TrainingPlanner.CheckData(spec, dataset, DataShape.Of(data))));
         }
         TorchRuntime.SetThreads(plan.Value.Threads);
@@ -73,6 +73,13 @@ public static class Trainer
         var (spec, config, options, previous) = (plan.Spec, plan.Config, plan.Options, plan.Previous);
         var dataErrors = TrainingPlanner.CheckData(spec, config.Dataset, DataShape.Of(data)).ToList();
         if (dataErrors.Count > 0) return Result<TrainingRun>.Fail(dataErrors);
+        // A validation split the data cannot give is refused before a run directory is made.
+        if ((previous is null ? options.Validation ?? 0 : previous.ValidationCount) is > 0 and var held)
+        {
+            using var labels = data.Train.Labels.cpu();
+            var split = ValidationSplit.Choose(labels.data<long>().ToArray(), held, config.Seed);
+            if (!split.IsOk) return Result<TrainingRun>.Fail(split.Errors);
+        }
 
         foreach (var notice in plan.Notices) callbacks.OnNotice?.Invoke(notice);
         if (plan.NothingToTrain) return previous! with { Notices = plan.Notices };
@@ -146,13 +153,27 @@ public static class Trainer
         var onDevice = deviceType != DeviceType.CPU;
         var train = onDevice ? new DataSplit(data.Train.Images.to(device), data.Train.Labels.to(device)) : data.Train;
         var test = onDevice ? new DataSplit(data.Test.Images.to(device), data.Test.Labels.to(device)) : data.Test;
+        // --validation N: the held-out images come out of the training split (the same ones on every resume).
+        DataSplit? validation = null;
+        var trainedOn = train;
         try
         {
+            if (run.ValidationCount > 0)
+            {
+                var split = ValidationSplit.Apply(train, run.ValidationCount, config.Seed);
+                if (!split.IsOk) return Result<TrainingRun>.Fail(split.Errors);
+                (trainedOn, validation) = split.Value;
+            }
             // 5. Train.
-            return Epochs(module, optimizer, train, test, data, options, config, run, device, persist, callbacks, clock, cancellationToken);
+            return Epochs(module, optimizer, trainedOn, test, validation, data, options, config, run, device, persist, callbacks, clock, cancellationToken);
         }
         finally
         {
+            if (validation is not null)
+            {
+                trainedOn.Images.Dispose(); trainedOn.Labels.Dispose();
+                validation.Images.Dispose(); validation.Labels.Dispose();
+            }
             if (onDevice)
             {
                 train.Images.Dispose(); train.Labels.Dispose();
@@ -162,7 +183,7 @@ public static class Trainer
     }
 
     private static Result<TrainingRun> Epochs(
-        nn.Module<Tensor, Tensor> module, OptimizerHelper optimizer, DataSplit train, DataSplit test, Dataset data,
+        nn.Module<Tensor, Tensor> module, OptimizerHelper optimizer, DataSplit train, DataSplit test, DataSplit? validation, Dataset data,
         RunOptions options, TrainingConfig config, TrainingRun run, Device device, bool persist,
         TrainingCallbacks callbacks, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -210,13 +231,32 @@ public static class Trainer
                 return run;
             }
 
-            var report = accumulator.ToReport(epoch, summary, lr, clock.GetElapsedTime(started).TotalSeconds);
+            TestSummary? validationSummary = null;
+            if (validation is not null)
+            {
+                validationSummary = Evaluator.Summarize(module, validation, run.Options.EvalBatchSize, config.Loss, cancellationToken);
+                if (validationSummary is null)
+                {
+                    run = run with { Status = RunStatus.Interrupted, UpdatedUtc = clock.GetUtcNow(), Partial = new PartialEpoch(epoch, done, batches) };
+                    if (persist) RunStore.WriteRecords(run.Directory!, run);
+                    return run;
+                }
+            }
+
+            var report = accumulator.ToReport(epoch, summary, lr, clock.GetElapsedTime(started).TotalSeconds) with
+            {
+                ValidationLoss = validationSummary?.Loss,
+                ValidationAccuracy = validationSummary?.Accuracy,
+            };
             run = run with
             {
                 History = run.History.Add(report),
                 Status = epoch == config.Epochs ? RunStatus.Completed : RunStatus.Running,
                 UpdatedUtc = clock.GetUtcNow(),
             };
+            // best.bin follows the validation accuracy alone (ties keep the earlier epoch); written before run.json records it.
+            if (persist && validationSummary is { } v && BestCheckpointPolicy.Improves(run.Best, v.Accuracy))
+                run = RunStore.WriteBest(run.Directory!, run, module, epoch, v.Accuracy);
             if (persist) run = RunStore.WriteCheckpoint(run.Directory!, run, module, optimizer);
             // The epoch's garbage (checkpoint buffers on the large-object heap, finalizable tensor handles)
             // is collected here, once, rather than whenever the GC decides: memory stays flat across epochs.

@@ -57,6 +57,10 @@ internal static class TrainingPlanner
             {
                 var resolved = ConfigResolution.ForResume(previous.Config, options, previous.Directory ?? "the run", previous.EpochsCompleted);
                 if (resolved.IsOk) config = resolved.Value; else errors.AddRange(resolved.Errors);
+                if (options.Validation is { } validation && validation != previous.ValidationCount)
+                    errors.Add(new Error(string.Create(CultureInfo.InvariantCulture,
+                        $"--validation {validation} differs from the run being resumed in {previous.Directory ?? "the run"} ({previous.ValidationCount} held out): which images are held out decides what every epoch trains on; drop --validation to continue that run, or start a new run."),
+                        Code: ErrorCode.ResumeConflict));
             }
         }
         else

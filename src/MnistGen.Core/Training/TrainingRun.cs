@@ -28,6 +28,12 @@ public sealed record RunEnvironment(
 /// <summary>The checkpoint files of the last completed epoch and their SHA-256, which tie them to this record.</summary>
 public sealed record CheckpointFiles(int Epoch, string Model, string ModelSha256, string Optimizer, string OptimizerSha256);
 
+/// <summary>
+/// best.bin, the weights of the epoch with the highest validation accuracy so far (the earlier on ties), and its
+/// SHA-256; only runs trained with <c>--validation</c> have one. The test set never chooses it.
+/// </summary>
+public sealed record BestCheckpoint(int Epoch, double ValidationAccuracy, string Model, string ModelSha256);
+
 /// <summary>A configuration change made when a run was resumed after <paramref name="AfterEpoch"/>: the new length and base learning rate, with what they were.</summary>
 public sealed record ConfigChange(int AfterEpoch, int EpochsBefore, int Epochs, double LrBefore, double Lr)
 {
@@ -88,6 +94,13 @@ public sealed record TrainingRun(
     /// <summary>Where a resume changed the configuration (<c>--epochs</c>, <c>--lr</c>), oldest first; stored in run.json.</summary>
     public ImmutableArray<ConfigChange> Changes { get; init; } = [];
 
+    /// <summary>best.bin: the weights of the best validation epoch so far; null for a run without <c>--validation</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BestCheckpoint? Best { get; init; }
+
+    /// <summary>Training images held out for validation (recorded in <see cref="Options"/>); 0 when the run trains on all of them.</summary>
+    [JsonIgnore] public int ValidationCount => Options.Validation ?? 0;
+
     /// <summary>The run directory, or null for a run that wrote nothing (<see cref="RunOptions.Persist"/> false).</summary>
     [JsonIgnore] public string? Directory { get; init; }
 
@@ -123,7 +136,7 @@ public sealed record TrainingRun(
 /// <summary>The files of a run directory (the shell adds its figures and summary beside them): every file name is here.</summary>
 internal sealed record RunPaths(string Directory)
 {
-    public const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", RunFile = "run.json", HistoryFile = "history.csv";
+    public const string ModelFile = "model.bin", BestModelFile = "best.bin", OptimizerFile = "optimizer.bin", RunFile = "run.json", HistoryFile = "history.csv";
     public const string SummaryFile = "summary.txt";
     public const string LossesFigure = "losses.png", ConfusionFigure = "confusion.png", MisclassifiedFigure = "misclassified.png";
     public const string PredictionFigure = "prediction.png";
@@ -133,6 +146,7 @@ internal sealed record RunPaths(string Directory)
 
     public string Model => Path.Combine(Directory, ModelFile);
     public string Optimizer => Path.Combine(Directory, OptimizerFile);
+    public string BestModel => Path.Combine(Directory, BestModelFile);
     public string RunJson => Path.Combine(Directory, RunFile);
     public string HistoryCsv => Path.Combine(Directory, HistoryFile);
     public string SummaryTxt => Path.Combine(Directory, SummaryFile);
