@@ -1,7 +1,6 @@
 using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Functional;
 using MnistGen.Core.Runtime;
-using MnistGen.Models;
 
 namespace MnistGen.Cli.Runs;
 
@@ -16,5 +15,5 @@ public static class TrainedRuns
     /// <param name="threads">LibTorch intra-op threads (0 = LibTorch's default).</param>
     /// <returns>The model with its spec and run; dispose it to free the module. Every failure is one sentence naming the file.</returns>
     public static Result<LoadedModel> Load(string runDirOrModel, int threads) =>
-        TorchRuntime.Initialize(threads).Bind(_ => ModelLoader.Load(runDirOrModel, Architectures.Find));
+        TorchRuntime.Initialize(threads).Bind(_ => ModelLoader.Load(runDirOrModel, Catalog.Find));
 }
