@@ -131,6 +131,9 @@ public abstract record ArchitectureSource
                 UseShellExecute = false,
             };
             foreach (var argument in arguments) start.ArgumentList.Add(argument);
+            // An MSBuild that started this program (an Exec task, a test host) would point the child build at its own SDK pieces.
+            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+                start.Environment.Remove(name);
             using var process = Process.Start(start)!;
             var stderr = process.StandardError.ReadToEndAsync();
             var stdout = process.StandardOutput.ReadToEnd();
