@@ -129,7 +129,7 @@ public sealed class ConsumerTests(PackedFeed feed, ITestOutputHelper log) : ICla
         Assert.Contains("DigitsMlp", list);
         Assert.DoesNotContain("cnn-5x5", list);
 
-        (int, string) Dotnet(string directory, params string[] arguments) => Processes.Run(directory, environment, Minutes5, "dotnet", arguments);
+        (int ExitCode, string Output) Dotnet(string directory, params string[] arguments) => Processes.Run(directory, environment, Minutes5, "dotnet", arguments);
         (int ExitCode, string Output) Build(string directory) =>
             Processes.Run(directory, environment, Minutes5, "dotnet", "build", "-nologo", "-v:q", "-nodeReuse:false", "-p:UseSharedCompilation=false");
     }

@@ -10,7 +10,9 @@ namespace MnistGen.Package.Tests;
 /// </summary>
 public sealed class PackedFeed : IDisposable
 {
-    private static readonly string[] Skipped = ["bin", "obj", "data", "runs", "TestResults", "artifacts", "out", ".git", ".vs", ".idea", ".venv", ".deps", "node_modules", "__mismatch__"];
+    /// <summary>Build output, caches and tool state anywhere in the tree; what .gitignore keeps out (data, runs, ...) at the top.</summary>
+    private static readonly string[] SkippedAnywhere = ["bin", "obj", "TestResults", ".git", ".vs", ".idea", ".venv", ".deps", "node_modules", "__mismatch__"];
+    private static readonly string[] SkippedAtTop = ["data", "runs", "artifacts", "out"];
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "mnistgen-package-" + Guid.NewGuid().ToString("N")[..8]);
     public string Feed => Path.Combine(Root, "feed");
@@ -20,7 +22,7 @@ public sealed class PackedFeed : IDisposable
     public PackedFeed()
     {
         var clone = Path.Combine(Root, "clone");
-        Copy(MnistGen.Tests.Shared.TestRepository.Root, clone);
+        Copy(MnistGen.Tests.Shared.TestRepository.Root, clone, top: true);
         // README's pack command, with this run's version.
         var (exitCode, output) = Processes.Run(clone, null, TimeSpan.FromMinutes(8),
             "dotnet", "pack", "MnistGen.Packages.slnf", "-c", "Release", "-o", Feed, $"-p:Version={Version}", "-nologo", "-v:q",
@@ -31,15 +33,15 @@ public sealed class PackedFeed : IDisposable
 
     public string Package(string id) => Path.Combine(Feed, $"{id}.{Version}.nupkg");
 
-    private static void Copy(string from, string to)
+    private static void Copy(string from, string to, bool top)
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.EnumerateFiles(from).Where(f => Path.GetFileName(f) != ".git")) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         foreach (var directory in Directory.EnumerateDirectories(from))
         {
             var name = Path.GetFileName(directory);
-            if (Skipped.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
-            Copy(directory, Path.Combine(to, name));
+            if (SkippedAnywhere.Contains(name, StringComparer.Ordinal) || (top && SkippedAtTop.Contains(name, StringComparer.Ordinal))) continue;
+            Copy(directory, Path.Combine(to, name), top: false);
         }
     }
 
