@@ -40,7 +40,11 @@ public sealed class PackedFeed : IDisposable
         }
         var (exitCode, output) = packed;
         PackOutput = output;
-        if (exitCode != 0) throw new InvalidOperationException($"dotnet pack failed ({exitCode}):\n{output}");
+        if (exitCode != 0)
+        {
+            Dispose(); // xunit never disposes a fixture whose constructor threw
+            throw new InvalidOperationException($"dotnet pack failed ({exitCode}):\n{output}");
+        }
     }
 
     public string Package(string id) => Path.Combine(Feed, $"{id}.{Version}.nupkg");
