@@ -3,7 +3,6 @@ using MnistGen.Core.Data;
 using MnistGen.Core.Functional;
 using MnistGen.Core.Specs;
 using MnistGen.Core.Training;
-using MnistGen.Models;
 
 namespace MnistGen.Cli.Commands;
 
@@ -110,5 +109,5 @@ internal static class CommonOptions
             Progress: terminal.Interactive ? new Output.DownloadBar(terminal.Err).Report : null));
     }
 
-    public static Result<ArchitectureSpec> Find(string name) => Architectures.Find(name);
+    public static Result<ArchitectureSpec> Find(string name) => Runs.Catalog.Find(name);
 }

@@ -5,7 +5,6 @@ using MnistGen.Cli.Plots;
 using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Functional;
 using MnistGen.Core.Training;
-using MnistGen.Models;
 using Spectre.Console;
 
 namespace MnistGen.Cli.Commands;
@@ -99,7 +98,7 @@ internal static class CompareCommand
             var run = runs[i];
             var final = run.Final!;
             // The parameter count is the compiled spec's; a run of a spec no longer built still compares, without it.
-            var spec = Architectures.Find(run.SpecId);
+            var spec = Runs.Catalog.Find(run.SpecId);
             var parameters = spec.IsOk ? Format.Count(spec.Value.Summary.TotalParameters) : "-";
             var epochs = run.EpochsCompleted == run.Config.Epochs
                 ? run.EpochsCompleted.ToString(Inv)

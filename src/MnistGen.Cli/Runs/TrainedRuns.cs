@@ -1,7 +1,6 @@
 using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Functional;
 using MnistGen.Core.Runtime;
-using MnistGen.Models;
 
 namespace MnistGen.Cli.Runs;
 
@@ -17,5 +16,5 @@ public static class TrainedRuns
     /// <returns>The model with its spec and run; dispose it to free the module. Every failure is one sentence naming the file.</returns>
     /// <param name="weights">model.bin (the last epoch, the default) or best.bin (the best validation epoch).</param>
     public static Result<LoadedModel> Load(string runDirOrModel, int threads, WeightsChoice weights = WeightsChoice.Last) =>
-        TorchRuntime.Initialize(threads).Bind(_ => ModelLoader.Load(runDirOrModel, Architectures.Find, weights));
+        TorchRuntime.Initialize(threads).Bind(_ => ModelLoader.Load(runDirOrModel, Catalog.Find, weights));
 }
