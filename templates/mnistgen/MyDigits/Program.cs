@@ -1,15 +1,24 @@
 // Trains DigitsMlp (compiled from specs/digits-mlp.yaml) on MNIST and prints its test accuracy.
 // Usage: dotnet run [-- EPOCHS]   (default: the spec's training.epochs). MNIST is fetched into ./data on first use
 // (or $MNISTGEN_DATA/mnist); each run is written to runs/digits-mlp/<time>/.
+using System.Globalization;
 using MnistGen.Core.Data;
 using MnistGen.Core.Training;
 using MyDigits;
 
 var spec = DigitsMlp.Spec;
-int? epochs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : null;
+int? epochs = null;
+if (args.Length > 0)
+{
+    if (!int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+    {
+        Console.Error.WriteLine($"'{args[0]}' is not a number of epochs; give a whole number from 1 up, or nothing for the spec's {spec.Training.Epochs}.");
+        return 2;
+    }
+    epochs = n;
+}
 
-var data = DataFetcher.EnsureAvailable(spec.Training.Dataset, DataDirectory.Resolve(DatasetInfo.For(spec.Training.Dataset), null), Console.WriteLine)
-    .Bind(directory => DatasetLoader.Load(spec.Training.Dataset, directory));
+var data = DatasetLoader.LoadOrFetch(spec.Training.Dataset, notice: Console.WriteLine);
 if (!data.IsOk) { Console.Error.WriteLine(string.Join(Environment.NewLine, data.Errors)); return 1; }
 using var dataset = data.Value;
 
