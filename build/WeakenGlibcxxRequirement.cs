@@ -1,4 +1,4 @@
-// Inline MSBuild task (RoslynCodeTaskFactory), see Directory.Build.targets for why it exists.
+// Inline MSBuild task (RoslynCodeTaskFactory), see MnistGen.Core.targets beside it for why it exists.
 // Marks chosen GNU version requirements (Elf64_Vernaux entries) of an ELF64 little-endian shared
 // library as weak (VER_FLG_WEAK), so the dynamic loader no longer refuses to load the library on a
 // host whose libstdc++ lacks that version. Writes a temp file and renames it over the target, so a

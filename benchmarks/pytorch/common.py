@@ -430,7 +430,7 @@ def emit(record, args):
     print(line)
     print(f"{record['baseline']} {record['arch']} {record['blas']} {record['threads']}t: "
           f"epoch {record['train_epoch_seconds']} s, eval {record['eval_seconds']} s "
-          f"(batch {record['eval_batch_size']}), predict p50 {record['predict_p50_us']} us, "
+          f"(batch {record['eval_batch_size']}), predict p50 {record.get('predict_p50_us', '-')} us, "
           f"peak RSS {record['peak_rss_mb']} MB", file=sys.stderr)
 
 

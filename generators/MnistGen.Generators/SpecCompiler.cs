@@ -70,12 +70,12 @@ internal static class SpecCompiler
     }
 
     /// <summary>Emits a lowered model; a failure (here or in lowering) becomes a diagnostic and an #error so the build cannot pass silently.</summary>
-    public static (string HintName, string Source, SpecDiagnostic? Error) Emit(LoweredSpec spec)
+    public static (string HintName, string Source, SpecDiagnostic? Error) Emit(LoweredSpec spec, string ns = ModelEmitter.DefaultNamespace)
     {
         try
         {
             if (spec.Model is null) return Failed(spec.Diagnostics[0]);
-            var (hint, source) = ModelEmitter.Emit(spec.Model);
+            var (hint, source) = ModelEmitter.Emit(spec.Model, ns);
             return (hint, source, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -21,10 +21,22 @@ public sealed class SpecGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // A spec is a specs/*.yaml file, or any additional file the project marks as one (the package's
+        // <MnistGenSpec Include="..."/> items carry MnistGenSpec=true, made visible to the compiler).
         var files = context.AdditionalTextsProvider
-            .Where(static text => SpecFile.IsSpecPath(text.Path))
-            .Select(static (text, ct) => SpecCompiler.Read(text.Path, () => text.GetText(ct)))
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Where(static pair => SpecFile.IsSpecPath(pair.Left.Path) ||
+                                  (pair.Right.GetOptions(pair.Left).TryGetValue(SpecFile.MarkerMetadata, out var marked) &&
+                                   SpecFile.IsMarked(marked)))
+            .Select(static (pair, ct) => SpecCompiler.Read(pair.Left.Path, () => pair.Left.GetText(ct)))
             .WithTrackingName(TrackingNames.SpecFiles);
+
+        // The namespace of the generated code: the MnistGenNamespace build property (the package defaults it to
+        // the project's root namespace), else MnistGen.Models.
+        var ns = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => GeneratedNamespace.From(
+                options.GlobalOptions.TryGetValue(GeneratedNamespace.BuildProperty, out var value) ? value : null))
+            .WithTrackingName(TrackingNames.Namespace);
 
         var bound = files
             .Select(static (file, _) => SpecCompiler.Parse(file))
@@ -50,23 +62,30 @@ public sealed class SpecGenerator : IIncrementalGenerator
 
         var lowered = toEmit
             .Select(static (spec, _) => SpecCompiler.Lower(spec))
-            .WithTrackingName(TrackingNames.Lowered);
+            .WithTrackingName(TrackingNames.Lowered)
+            .Combine(ns);
 
         var registry = toEmit
             .Select(static (spec, _) => new RegistryEntry(spec.Model!.Id, spec.Model.ClassName))
             .Collect()
             .Select(static (entries, _) => entries.ToEquatableArray())
-            .WithTrackingName(TrackingNames.Registry);
+            .WithTrackingName(TrackingNames.Registry)
+            .Combine(ns);
 
         var diagnostics = bound
             .Where(static spec => spec.Diagnostics.Count > 0)
             .Select(static (spec, _) => new FileDiagnostics(spec.FilePath, spec.Diagnostics))
             .WithTrackingName(TrackingNames.Diagnostics);
 
-        context.RegisterSourceOutput(lowered, static (spc, spec) => EmitModel(spc, spec));
-        context.RegisterSourceOutput(registry, static (spc, entries) =>
+        context.RegisterSourceOutput(lowered, static (spc, pair) => EmitModel(spc, pair.Left, pair.Right));
+        context.RegisterSourceOutput(registry, static (spc, pair) =>
         {
-            var (hintName, source) = RegistryEmitter.Emit(entries);
+            if (pair.Right.Error is { } error)
+            {
+                spc.AddSource(RegistryEmitter.HintName, SourceText.From("#error " + error + "\n", System.Text.Encoding.UTF8));
+                return;
+            }
+            var (hintName, source) = RegistryEmitter.Emit(pair.Left, pair.Right.Name);
             spc.AddSource(hintName, SourceText.From(source, System.Text.Encoding.UTF8));
         });
         context.RegisterSourceOutput(diagnostics, static (spc, file) =>
@@ -83,9 +102,10 @@ public sealed class SpecGenerator : IIncrementalGenerator
         });
     }
 
-    private static void EmitModel(SourceProductionContext context, LoweredSpec spec)
+    private static void EmitModel(SourceProductionContext context, LoweredSpec spec, GeneratedNamespace ns)
     {
-        var (hintName, source, error) = SpecCompiler.Emit(spec);
+        if (ns.Error is not null) return; // the registry's #error says why, once
+        var (hintName, source, error) = SpecCompiler.Emit(spec, ns.Name);
         context.AddSource(hintName, SourceText.From(source, System.Text.Encoding.UTF8));
         if (error is not null) context.ReportDiagnostic(ToRoslyn(spec.FilePath, error));
     }

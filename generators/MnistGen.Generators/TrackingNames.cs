@@ -12,4 +12,5 @@ internal static class TrackingNames
     public const string ModelsToEmit = nameof(ModelsToEmit);
     public const string Lowered = nameof(Lowered);
     public const string Diagnostics = nameof(Diagnostics);
+    public const string Namespace = nameof(Namespace);
 }

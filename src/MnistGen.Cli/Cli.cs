@@ -11,9 +11,23 @@ public static class Cli
     public const int Failure = 1;
     public const int BadInput = 2;
 
+    /// <summary>
+    /// <c>--project PATH</c>, on every command: the architectures are that project's (built and loaded), not the ones
+    /// compiled into this program. Without it, a project in the current directory that references the
+    /// MnistGen.Generators package is used (see <see cref="Runs.ArchitectureSource.Choose"/>).
+    /// </summary>
+    public static Option<string?> NewProjectOption() => new(ProjectOptionName)
+    {
+        Description = "A project (.csproj, or its directory) using the MnistGen packages: its specs are the architectures. Default: the project in the current directory, if it references MnistGen.Generators.",
+        Recursive = true,
+    };
+
+    public const string ProjectOptionName = "--project";
+
     public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("mnistgen: train, evaluate and predict with architectures compiled from specs/*.yaml.");
+        root.Options.Add(NewProjectOption());
         var terminal = new Output.Terminal(stdout, stderr);
         root.Subcommands.Add(ListCommand.Create(terminal));
         root.Subcommands.Add(SummaryCommand.Create(terminal));
@@ -21,6 +35,7 @@ public static class Cli
         root.Subcommands.Add(EvalCommand.Create(terminal));
         root.Subcommands.Add(PredictCommand.Create(terminal));
         root.Subcommands.Add(PlotCommand.Create(terminal));
+        root.Subcommands.Add(CompareCommand.Create(terminal));
         root.Subcommands.Add(ExportCommand.Create(terminal));
         root.Subcommands.Add(ImportCommand.Create(terminal));
         root.Subcommands.Add(ServeCommand.Create(terminal));
@@ -37,6 +52,10 @@ public static class Cli
             foreach (var line in ParseErrors.Describe(parse)) stderr.WriteLine("error: " + line);
             return BadInput;
         }
+        var source = Runs.ArchitectureSource.Choose(parse.GetValue<string?>(ProjectOptionName), Environment.CurrentDirectory,
+            Runs.Catalog.ProjectsIn, File.ReadAllText, stderr);
+        if (!source.IsOk) return Report(stderr, source.Errors);
+        Runs.Catalog.Use(source.Value);
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });

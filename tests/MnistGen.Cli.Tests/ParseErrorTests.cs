@@ -7,13 +7,13 @@ public sealed class ParseErrorTests
     [InlineData("error: --lr 'abc' is not a number (write e.g. 0.001 or 1e-3). See 'mnistgen train --help'.", "train", "mlp", "--lr", "abc")]
     [InlineData("error: --epochs '1.5' is not a whole number. See 'mnistgen train --help'.", "train", "mlp", "--epochs", "1.5")]
     [InlineData("error: --epochs needs a value (N). See 'mnistgen train --help'.", "train", "mlp", "--epochs")]
-    [InlineData("error: 'trian' is not a command of 'mnistgen'. Did you mean 'train'? The commands: list, summary, train, eval, predict, plot, export, import, serve, data. See 'mnistgen --help'.", "trian")]
+    [InlineData("error: 'trian' is not a command of 'mnistgen'. Did you mean 'train'? The commands: list, summary, train, eval, predict, plot, compare, export, import, serve, data. See 'mnistgen --help'.", "trian")]
     [InlineData("error: 'fetc' is not a command of 'mnistgen data'. Did you mean 'fetch'? The commands: fetch, where. See 'mnistgen data --help'.", "data", "fetc")]
     [InlineData("error: --dataset 'foo' is not one of mnist, fashion-mnist. See 'mnistgen data fetch --help'.", "data", "fetch", "--dataset", "foo")]
     [InlineData("error: --device 'gpu' is not one of auto, cpu, cuda. Did you mean 'cpu'? See 'mnistgen train --help'.", "train", "mlp", "--device", "gpu")]
     [InlineData("error: 'mnistgen train' has no option '--epoch'. Did you mean '--epochs'? See 'mnistgen train --help'.", "train", "mlp", "--epoch", "3")]
     [InlineData("error: 'mnistgen train' was given an extra argument 'extra'. See 'mnistgen train --help'.", "train", "mlp", "extra")]
-    [InlineData("error: 'mnistgen' needs a command: list, summary, train, eval, predict, plot, export, import, serve, data. See 'mnistgen --help'.")]
+    [InlineData("error: 'mnistgen' needs a command: list, summary, train, eval, predict, plot, compare, export, import, serve, data. See 'mnistgen --help'.")]
     [InlineData("error: 'mnistgen eval' needs its model argument: a run directory (runs/<architecture>/<time>) or its model.bin. See 'mnistgen eval --help'.", "eval")]
     public void A_command_line_that_does_not_parse_is_one_line_in_the_clis_words_exit_2(string expected, params string[] args)
     {

@@ -9,4 +9,8 @@ internal static class Repository
 
     public static string MnistDirectory =>
         DataDirectory.Resolve(DatasetInfo.Mnist, null, Environment.GetEnvironmentVariable(DataDirectory.EnvironmentVariable), Root);
+
+    /// <summary>The real Fashion-MNIST directory (test.sh fetches it; train fetches it on first use).</summary>
+    public static string FashionDirectory =>
+        DataDirectory.Resolve(DatasetInfo.FashionMnist, null, Environment.GetEnvironmentVariable(DataDirectory.EnvironmentVariable), Root);
 }

@@ -60,13 +60,6 @@ public class CatalogTests
         Assert.Equal("Unknown architecture 'mlp': no architectures are defined (add a spec to specs/ and build).",
             Assert.Single(ArchitectureCatalog.Find([], "mlp").Errors).Message);
 
-    [Theory]
-    [InlineData("kitten", "sitting", 3)]
-    [InlineData("mlp", "MLP", 3)]
-    [InlineData("", "abc", 3)]
-    [InlineData("cnn-5x5", "cnn-5x5", 0)]
-    public void Edit_distance(string a, string b, int distance) => Assert.Equal(distance, ArchitectureCatalog.EditDistance(a, b));
-
     private static ArchitectureSpec Fake(string id, string name) => new(
         id, name, "", $"specs/{id}.yaml", "", [1, 28, 28], 10, new ModelSummary([], 0, 0),
         new TrainingConfig(DatasetKind.Mnist, new LossConfig(LossKind.Nll), new OptimizerConfig(OptimizerKind.Sgd, 0.1), 1, 1, 1, ScheduleConfig.None),

@@ -17,7 +17,16 @@ internal sealed record SpecFile(string Path, string Text, string? ReadError = nu
     /// <summary>The path as generated code records it: relative and stable across machines.</summary>
     public string RelativePath => "specs/" + FileName;
 
-    /// <summary>Only <c>specs/*.yaml</c> (or <c>.yml</c>) files are specs; other additional files are ignored.</summary>
+    /// <summary>The per-file option that marks an additional file as a spec wherever it is (MnistGenSpec items).</summary>
+    public const string MarkerMetadata = "build_metadata.AdditionalFiles.MnistGenSpec";
+
+    /// <summary>Whether a MnistGenSpec metadata value marks the file as a spec.</summary>
+    public static bool IsMarked(string? value) => string.Equals(value?.Trim(), "true", System.StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// <c>specs/*.yaml</c> (or <c>.yml</c>) files are specs without being marked; other additional files are specs
+    /// only when marked (<see cref="MarkerMetadata"/>).
+    /// </summary>
     public static bool IsSpecPath(string path)
     {
         var extension = System.IO.Path.GetExtension(path);

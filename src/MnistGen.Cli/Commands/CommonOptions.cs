@@ -3,7 +3,6 @@ using MnistGen.Core.Data;
 using MnistGen.Core.Functional;
 using MnistGen.Core.Specs;
 using MnistGen.Core.Training;
-using MnistGen.Models;
 
 namespace MnistGen.Cli.Commands;
 
@@ -23,6 +22,31 @@ internal static class CommonOptions
         HelpName = "N",
     };
 
+    /// <summary><c>--dataset mnist|fashion-mnist</c> for train: the spec's architecture on another data set of the same images and classes.</summary>
+    public static Option<string?> Dataset()
+    {
+        var option = new Option<string?>("--dataset")
+        {
+            Description = "Train on this data set instead of the spec's training.dataset (mnist or fashion-mnist); run.json records it, and eval, predict and export use it.",
+            HelpName = "NAME",
+        };
+        ParseErrors.OneOf(option, [.. DatasetInfo.All.Select(d => d.Name)]);
+        return option;
+    }
+
+    /// <summary><c>--weights last|best</c> for the commands that load a run's weights.</summary>
+    public static Option<string> Weights()
+    {
+        var option = new Option<string>("--weights")
+        {
+            Description = $"last: the last completed epoch ({RunPaths.ModelFile}); best: the epoch with the highest validation accuracy ({RunPaths.BestModelFile}, runs trained with --validation).",
+            DefaultValueFactory = _ => "last",
+            HelpName = "last|best",
+        };
+        ParseErrors.OneOf(option, "last", "best");
+        return option;
+    }
+
     public static Argument<string> Architecture() => new("architecture")
     {
         Description = "Spec file stem (cnn-5x5) or class name (Cnn5x5), any case. 'mnistgen list' shows them.",
@@ -34,13 +58,21 @@ internal static class CommonOptions
     };
 
     /// <summary>Resolves the data directory, fetches on first use (one notice line) and loads both splits. Only <c>train</c> fetches.</summary>
-    public static Result<Dataset> LoadData(DatasetKind kind, string? dataOption, Output.Terminal terminal)
+    public static Result<Dataset> LoadData(DatasetKind kind, string? dataOption, Output.Terminal terminal, DataPrefetch? prefetch = null)
     {
         var info = DatasetInfo.For(kind);
         var directory = DataDirectory.Resolve(info, dataOption);
+        if (prefetch?.Load(info, directory) is { } ready) return ready;
         return Fetch(terminal)
             .Bind(options => DataFetcher.EnsureAvailable(kind, directory, terminal.Line, options))
             .Bind(dir => DatasetLoader.Load(kind, dir));
+    }
+
+    /// <summary>Starts reading the data set's files on a worker thread (see <see cref="DataPrefetch"/>); <see cref="LoadData"/> takes the result.</summary>
+    public static DataPrefetch PrefetchData(DatasetKind kind, string? dataOption)
+    {
+        var info = DatasetInfo.For(kind);
+        return DataPrefetch.Start(info, DataDirectory.Resolve(info, dataOption));
     }
 
     /// <summary>
@@ -77,5 +109,5 @@ internal static class CommonOptions
             Progress: terminal.Interactive ? new Output.DownloadBar(terminal.Err).Report : null));
     }
 
-    public static Result<ArchitectureSpec> Find(string name) => Architectures.Find(name);
+    public static Result<ArchitectureSpec> Find(string name) => Runs.Catalog.Find(name);
 }

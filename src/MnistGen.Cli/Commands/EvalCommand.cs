@@ -22,38 +22,43 @@ internal static class EvalCommand
         var model = CommonOptions.Model();
         var data = CommonOptions.Data();
         var threads = CommonOptions.Threads();
+        var weights = CommonOptions.Weights();
         var output = new Option<string?>("--out") { Description = $"Where to write {RunPaths.ConfusionFigure} and {RunPaths.MisclassifiedFigure}. Default: the run directory.", HelpName = "DIR" };
         var command = new Command("eval", $"Evaluate a trained model on its data set's test split: accuracy, per-class accuracy, confusion matrix ({RunPaths.ConfusionFigure}) and the worst mistakes ({RunPaths.MisclassifiedFigure}).")
         {
-            model, data, threads, output,
+            model, data, threads, output, weights,
         };
-        command.SetAction(parse => Evaluate(terminal, parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(threads), parse.GetValue(output)));
+        command.SetAction(parse => Evaluate(terminal, parse.GetValue(model)!, parse.GetValue(data), parse.GetValue(threads), parse.GetValue(output), parse.GetValue(weights)));
         return command;
     }
 
-    private static int Evaluate(Terminal terminal, string path, string? dataOption, int threads, string? outDir)
+    private static int Evaluate(Terminal terminal, string path, string? dataOption, int threads, string? outDir, string? weightsName)
     {
-        var loaded = TrainedRuns.Load(path, threads);
+        var weights = ModelLoader.ParseWeights(weightsName);
+        if (!weights.IsOk) return Cli.Report(terminal.Err, weights.Errors);
+        var loaded = TrainedRuns.Load(path, threads, weights.Value);
         if (!loaded.IsOk) return Cli.Report(terminal.Err, loaded.Errors);
         using var model = loaded.Value;
         var spec = model.Spec;
-        var dataResult = CommonOptions.LoadExistingData(spec.Training.Dataset, dataOption, "eval");
+        var dataResult = CommonOptions.LoadExistingData(model.Dataset, dataOption, "eval");
         if (!dataResult.IsOk) return Cli.Report(terminal.Err, dataResult.Errors);
         using var data = dataResult.Value;
+        var info = DatasetInfo.For(model.Dataset);
 
         var result = Evaluator.Evaluate(model.Module, data.Test, loss: spec.Training.Loss, worstCount: 32, classes: spec.Classes);
         terminal.Line(string.Create(Inv,
-            $"{spec.Id} ({model.ModelPath}): test accuracy {result.Accuracy * 100:0.00}% ({result.Correct} of {result.Count}), test loss {result.Loss:0.0000}."));
-        terminal.Console.Write(PerClassTable(result));
+            $"{spec.Id} ({model.ModelPath}): test accuracy {result.Accuracy * 100:0.00}% ({result.Correct} of {result.Count}) on {info.DisplayName}, test loss {result.Loss:0.0000}."));
+        terminal.Console.Write(PerClassTable(result, info));
         terminal.Console.Write(ConfusionTable(result.Confusion));
 
         var directory = outDir ?? Path.GetDirectoryName(model.ModelPath)!;
         Directory.CreateDirectory(directory);
         var confusion = Path.Combine(directory, RunPaths.ConfusionFigure);
         var misclassified = Path.Combine(directory, RunPaths.MisclassifiedFigure);
-        Figures.Confusion(confusion, string.Create(Inv, $"{spec.Id}: confusion matrix (test accuracy {result.Accuracy * 100:0.00}%)"), ToArray(result.Confusion));
-        Figures.Misclassified(misclassified, $"{spec.Id}: the most confident mistakes",
-            [.. result.WorstMistakes.Select(m => new Mistake(m.Index, RunFigures.TestImage(data, m.Index), m.Label, m.Predicted, m.Confidence))]);
+        var names = info.HasNamedClasses ? info.ClassNames : (IReadOnlyList<string>?)null;
+        Figures.Confusion(confusion, string.Create(Inv, $"{spec.Id} on {info.DisplayName}: confusion matrix (test accuracy {result.Accuracy * 100:0.00}%)"), ToArray(result.Confusion), names);
+        Figures.Misclassified(misclassified, $"{spec.Id} on {info.DisplayName}: the most confident mistakes",
+            [.. result.WorstMistakes.Select(m => new Mistake(m.Index, RunFigures.TestImage(data, m.Index), m.Label, m.Predicted, m.Confidence))], classNames: names);
         terminal.Line($"Wrote {confusion} and {misclassified}.");
         return Cli.Ok;
     }
@@ -66,13 +71,13 @@ internal static class EvalCommand
         return a;
     }
 
-    private static Table PerClassTable(EvaluationResult result)
+    private static Table PerClassTable(EvaluationResult result, DatasetInfo info)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("per-class accuracy")
             .AddColumn("class").AddColumn(new TableColumn("images").RightAligned())
             .AddColumn(new TableColumn("correct").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
         foreach (var c in result.PerClass)
-            table.AddRow(c.Class.ToString(Inv), Format.Count(c.Count), Format.Count(c.Correct), double.IsNaN(c.Accuracy) ? "-" : Format.Percent(c.Accuracy));
+            table.AddRow(Markup.Escape(info.Describe(c.Class)), Format.Count(c.Count), Format.Count(c.Correct), double.IsNaN(c.Accuracy) ? "-" : Format.Percent(c.Accuracy));
         return table;
     }
 

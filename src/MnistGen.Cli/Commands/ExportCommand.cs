@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MnistGen.Cli.Output;
 using MnistGen.Cli.Runs;
+using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Interop;
 
 namespace MnistGen.Cli.Commands;
@@ -21,16 +22,19 @@ internal static class ExportCommand
         };
         // Checked by ModelInterop.ParseFormat, whose one-line error lists the formats.
         var output = new Option<string?>("--out") { Description = "The file to write. Default: model.pt, model.safetensors or model.onnx in the run directory.", HelpName = "FILE" };
-        var command = new Command("export", "Write a trained model as a PyTorch state_dict (.pt), as safetensors, or as an ONNX model (.onnx).") { model, format, output };
-        command.SetAction(parse => Export(terminal, parse.GetValue(model)!, parse.GetValue(format)!, parse.GetValue(output)));
+        var weights = CommonOptions.Weights();
+        var command = new Command("export", "Write a trained model as a PyTorch state_dict (.pt), as safetensors, or as an ONNX model (.onnx).") { model, format, output, weights };
+        command.SetAction(parse => Export(terminal, parse.GetValue(model)!, parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(weights)));
         return command;
     }
 
-    private static int Export(Terminal terminal, string path, string formatName, string? output)
+    private static int Export(Terminal terminal, string path, string formatName, string? output, string? weightsName)
     {
         var format = ModelInterop.ParseFormat(formatName);
         if (!format.IsOk) return Cli.Report(terminal.Err, format.Errors);
-        var loaded = TrainedRuns.Load(path, threads: 1);
+        var weights = ModelLoader.ParseWeights(weightsName);
+        if (!weights.IsOk) return Cli.Report(terminal.Err, weights.Errors);
+        var loaded = TrainedRuns.Load(path, threads: 1, weights.Value);
         if (!loaded.IsOk) return Cli.Report(terminal.Err, loaded.Errors);
         using var model = loaded.Value;
         var target = Path.GetFullPath(output ?? Path.Combine(Path.GetDirectoryName(model.ModelPath)!, "model" + ModelInterop.ExtensionOf(format.Value)));

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using MnistGen.Cli.Output;
 using MnistGen.Core.Specs;
-using MnistGen.Models;
+using MnistGen.Cli.Runs;
 using Spectre.Console;
 
 namespace MnistGen.Cli.Commands;
@@ -11,10 +11,12 @@ internal static class ListCommand
 {
     public static Command Create(Terminal terminal)
     {
-        var command = new Command("list", "List the architectures compiled from specs/*.yaml: parameters, multiply-adds, data set, optimizer, epochs, expected accuracy.");
+        var command = new Command("list", "List the architectures compiled from specs/*.yaml (of --project, or of the project in the current directory): parameters, multiply-adds, data set, optimizer, epochs, expected accuracy.");
         command.SetAction(_ =>
         {
-            terminal.Console.Write(Table(Architectures.All));
+            var all = Catalog.All();
+            if (!all.IsOk) return Cli.Report(terminal.Err, all.Errors);
+            terminal.Console.Write(Table(all.Value));
             return Cli.Ok;
         });
         return command;

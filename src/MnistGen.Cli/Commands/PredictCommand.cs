@@ -35,22 +35,25 @@ internal static class PredictCommand
             DefaultValueFactory = _ => 3,
             HelpName = "K",
         };
+        var weights = CommonOptions.Weights();
         var csv = new Option<string?>("--csv") { Description = "Also write the predictions (file, then the top K classes and their probabilities) to this CSV file.", HelpName = "FILE" };
         var command = new Command("predict",
             $"Predict digits with a trained model. One image: the class probabilities as bars, and {RunPaths.PredictionFigure} (the image beside a bar chart). " +
             "Several images or a folder: a table of the top K classes of each; a file that cannot be read is reported and skipped (exit code 1).")
         {
-            model, images, testIndex, data, output, top, csv,
+            model, images, testIndex, data, output, top, csv, weights,
         };
         command.SetAction(parse => Predict(terminal, parse.GetValue(model)!, parse.GetValue(images) ?? [], parse.GetValue(testIndex), parse.GetValue(data),
-            parse.GetValue(output), parse.GetValue(top), parse.GetValue(csv)));
+            parse.GetValue(output), parse.GetValue(top), parse.GetValue(csv), parse.GetValue(weights)));
         return command;
     }
 
     private sealed record Input(int Order, string Name, GrayImage Image);
 
-    private static int Predict(Terminal terminal, string path, string[] images, int? testIndex, string? dataOption, string? outDir, int top, string? csv)
+    private static int Predict(Terminal terminal, string path, string[] images, int? testIndex, string? dataOption, string? outDir, int top, string? csv, string? weightsName)
     {
+        var weights = ModelLoader.ParseWeights(weightsName);
+        if (!weights.IsOk) return Cli.Report(terminal.Err, weights.Errors);
         if (images.Length == 0 && testIndex is null)
             return Cli.Report(terminal.Err, [new Error("Give one or more image files or folders, or --test-index N to predict an image of the test split.")]);
         if (images.Length > 0 && testIndex is not null)
@@ -79,17 +82,17 @@ internal static class PredictCommand
         if (!many && errors.Count > 0) return Cli.Report(terminal.Err, errors);
         if (inputs.Count == 0 && testIndex is null) return Cli.Report(terminal.Err, errors.Count > 0 ? errors : [new Error("No image to predict.")]);
 
-        var loaded = TrainedRuns.Load(path, threads: 1);
+        var loaded = TrainedRuns.Load(path, threads: 1, weights.Value);
         if (!loaded.IsOk) return Cli.Report(terminal.Err, loaded.Errors);
         using var model = loaded.Value;
-        var info = DatasetInfo.For(model.Spec.Training.Dataset);
+        var info = DatasetInfo.For(model.Dataset);
         if (top > model.Spec.Classes)
             return Cli.Report(terminal.Err, [new Error(string.Create(Inv, $"--top {top}: {model.Spec.Id} has {model.Spec.Classes} classes; give 1 to {model.Spec.Classes}."))]);
         var directory = outDir ?? Path.GetDirectoryName(model.ModelPath)!;
 
         if (testIndex is { } index)
         {
-            var dataResult = CommonOptions.LoadExistingData(model.Spec.Training.Dataset, dataOption, "predict");
+            var dataResult = CommonOptions.LoadExistingData(model.Dataset, dataOption, "predict");
             if (!dataResult.IsOk) return Cli.Report(terminal.Err, dataResult.Errors);
             using var data = dataResult.Value;
             if (index < 0 || index >= data.Test.Count)
@@ -98,9 +101,11 @@ internal static class PredictCommand
             var prediction = Predictor.Predict(model.Module, image);
             if (!prediction.IsOk) return Cli.Report(terminal.Err, prediction.Errors);
             var label = data.Test.Labels[index].item<long>();
-            var name = string.Create(Inv, $"test image #{index} (label {label})");
+            var name = info.HasNamedClasses
+                ? string.Create(Inv, $"test image #{index} (label {label}, {info.NameOf(label)})")
+                : string.Create(Inv, $"test image #{index} (label {label})");
             Directory.CreateDirectory(directory);
-            Show(terminal, name, prediction.Value, RunFigures.TestImage(data, index), Path.Combine(directory, RunPaths.PredictionFigure));
+            Show(terminal, info, name, prediction.Value, RunFigures.TestImage(data, index), Path.Combine(directory, RunPaths.PredictionFigure));
             return Cli.Ok;
         }
 
@@ -121,7 +126,7 @@ internal static class PredictCommand
             {
                 Directory.CreateDirectory(directory);
                 var shown = RunFigures.Denormalize(prepared.Value.Pixels, info.Mean, info.Std);
-                Show(terminal, name + (prepared.Value.Inverted ? " (inverted: light background)" : ""), prediction.Value, shown, Path.Combine(directory, RunPaths.PredictionFigure));
+                Show(terminal, info, name + (prepared.Value.Inverted ? " (inverted: light background)" : ""), prediction.Value, shown, Path.Combine(directory, RunPaths.PredictionFigure));
             }
             predicted.Add((name, prediction.Value));
         }
@@ -133,7 +138,7 @@ internal static class PredictCommand
 
         errors = [.. failed.OrderBy(f => f.Order).Select(f => f.Error)];
         foreach (var error in errors) terminal.Err.WriteLine($"error: {error.Message} Skipped.");
-        if (predicted.Count > 0) terminal.Console.Write(TopTable(predicted, top));
+        if (predicted.Count > 0) terminal.Console.Write(TopTable(info, predicted, top));
         if (csv is not null && predicted.Count > 0) WriteCsv(terminal, csv, predicted, top);
         var total = predicted.Count + errors.Count;
         terminal.Line(errors.Count == 0
@@ -147,13 +152,15 @@ internal static class PredictCommand
     private static IEnumerable<(int Class, float Probability)> Top(Prediction prediction, int k) =>
         prediction.Probabilities.Select((p, c) => (Class: c, Probability: p)).OrderByDescending(t => t.Probability).ThenBy(t => t.Class).Take(k);
 
-    private static Table TopTable(IReadOnlyList<(string Name, Prediction Prediction)> predicted, int top)
+    private static Table TopTable(DatasetInfo info, IReadOnlyList<(string Name, Prediction Prediction)> predicted, int top)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("file");
         for (var k = 1; k <= top; k++)
             table.AddColumn(new TableColumn(k == 1 ? "predicted" : Ordinal(k)).RightAligned());
         foreach (var (name, prediction) in predicted)
-            table.AddRow([Markup.Escape(name), .. Top(prediction, top).Select(t => string.Create(Inv, $"{t.Class} ({t.Probability:0.0000})"))]);
+            table.AddRow([Markup.Escape(name), .. Top(prediction, top).Select(t => Markup.Escape(info.HasNamedClasses
+                ? string.Create(Inv, $"{t.Class} {info.NameOf(t.Class)} ({t.Probability:0.0000})")
+                : string.Create(Inv, $"{t.Class} ({t.Probability:0.0000})")))]);
         return table;
     }
 
@@ -180,16 +187,16 @@ internal static class PredictCommand
     private static string CsvField(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static void Show(Terminal terminal, string name, Prediction prediction, float[] pixels, string figure)
+    private static void Show(Terminal terminal, DatasetInfo info, string name, Prediction prediction, float[] pixels, string figure)
     {
-        terminal.Line(string.Create(Inv, $"{name}: predicted {prediction.Predicted} with probability {prediction.Confidence:0.0000}"));
+        terminal.Line(string.Create(Inv, $"{name}: predicted {info.Describe(prediction.Predicted)} with probability {prediction.Confidence:0.0000}"));
         // Scaled to the top class, not to 1.0: the runners-up stay readable beside a confident prediction.
         var chart = new BarChart().Width(60).WithMaxValue(Math.Round(prediction.Confidence, 4));
         for (var c = 0; c < prediction.Probabilities.Length; c++)
-            chart.AddItem(c.ToString(Inv), Math.Round(prediction.Probabilities[c], 4), c == prediction.Predicted ? Color.Green : Color.Grey);
+            chart.AddItem(Markup.Escape(info.HasNamedClasses ? info.NameOf(c) : c.ToString(Inv)), Math.Round(prediction.Probabilities[c], 4), c == prediction.Predicted ? Color.Green : Color.Grey);
         terminal.Console.Write(chart);
-        Figures.Prediction(figure, string.Create(Inv, $"{name}: predicted {prediction.Predicted} (p={prediction.Confidence:0.00})"),
-            pixels, [.. prediction.Probabilities.Select(p => (double)p)]);
+        Figures.Prediction(figure, string.Create(Inv, $"{name}: predicted {info.Describe(prediction.Predicted)} (p={prediction.Confidence:0.00})"),
+            pixels, [.. prediction.Probabilities.Select(p => (double)p)], info);
         terminal.Line($"Wrote {figure}.");
     }
 }

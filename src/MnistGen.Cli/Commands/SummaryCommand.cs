@@ -1,6 +1,6 @@
 using System.CommandLine;
 using MnistGen.Cli.Output;
-using MnistGen.Models;
+using MnistGen.Cli.Runs;
 
 namespace MnistGen.Cli.Commands;
 
@@ -13,7 +13,7 @@ internal static class SummaryCommand
         var command = new Command("summary", "Print an architecture's layers: output shape, parameters and multiply-adds per image.") { arch };
         command.SetAction(parse =>
         {
-            var found = Architectures.Find(parse.GetValue(arch)!);
+            var found = Catalog.Find(parse.GetValue(arch)!);
             if (!found.IsOk) return Cli.Report(terminal.Err, found.Errors);
             var spec = found.Value;
             terminal.Line($"{spec.Name} ({spec.SourcePath}): {spec.Description}");

@@ -79,5 +79,7 @@ internal sealed class TrainingProgress
     }
 
     public static string EpochLine(EpochReport r, int epochs) => string.Create(Inv,
-        $"epoch {r.Epoch}/{epochs}  train loss {r.TrainLoss:0.0000}  test loss {r.TestLoss:0.0000}  test accuracy {r.TestAccuracy * 100:0.00}%  lr {r.LearningRate:0.######}  {r.Seconds:0.0} s");
+        $"epoch {r.Epoch}/{epochs}  train loss {r.TrainLoss:0.0000}  test loss {r.TestLoss:0.0000}  test accuracy {r.TestAccuracy * 100:0.00}%  ") +
+        (r.ValidationAccuracy is { } va ? string.Create(Inv, $"validation loss {r.ValidationLoss:0.0000}  validation accuracy {va * 100:0.00}%  ") : "") +
+        string.Create(Inv, $"lr {r.LearningRate:0.######}  {r.Seconds:0.0} s");
 }

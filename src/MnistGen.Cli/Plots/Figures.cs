@@ -7,6 +7,9 @@ namespace MnistGen.Cli.Plots;
 /// <summary>A point of the loss figure: one epoch's train and test loss and test accuracy (0..1).</summary>
 internal sealed record EpochPoint(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy);
 
+/// <summary>One run's curves for <c>compare</c>: its name in the legend and its history.</summary>
+internal sealed record RunCurves(string Name, IReadOnlyList<EpochPoint> History);
+
 /// <summary>One misclassified test image for the grid: pixels 28x28 in 0..1 (white digit on black).</summary>
 internal sealed record Mistake(int Index, float[] Pixels, int True, int Predicted, double Confidence);
 
@@ -55,6 +58,72 @@ internal static class Figures
         return plot;
     }
 
+    public const int CompareWidth = 1400, ComparePanelHeight = 560, CompareTitleHeight = 44;
+
+    /// <summary>
+    /// <c>compare</c>'s figure: two panels side by side, test accuracy per epoch (left) and loss per epoch (right:
+    /// test loss solid, train loss dashed), one colour per run, the legend naming the runs under each panel.
+    /// </summary>
+    public static void Compare(string path, IReadOnlyList<RunCurves> runs)
+    {
+        var (accuracy, loss) = ComparePlots(runs);
+        var half = CompareWidth / 2;
+        using var left = Canvas.Render(accuracy, half, ComparePanelHeight);
+        using var right = Canvas.Render(loss, half, ComparePanelHeight);
+        using var surface = SKSurface.Create(new SKImageInfo(CompareWidth, CompareTitleHeight + ComparePanelHeight));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White);
+        Canvas.Text(canvas, string.Create(Inv, $"{runs.Count} runs compared"), CompareWidth / 2f, 30, 20, SKColors.Black, SKTextAlign.Center);
+        canvas.DrawImage(left, 0, CompareTitleHeight);
+        canvas.DrawImage(right, half, CompareTitleHeight);
+        Canvas.SavePng(surface, path);
+    }
+
+    /// <summary>The two panels of <see cref="Compare"/>: the i-th run has the i-th colour of the palette in both.</summary>
+    internal static (ScottPlot.Plot Accuracy, ScottPlot.Plot Loss) ComparePlots(IReadOnlyList<RunCurves> runs)
+    {
+        var palette = new ScottPlot.Palettes.Category10();
+        var accuracy = NewEpochPlot("test accuracy per epoch", "test accuracy (%)");
+        var loss = NewEpochPlot("loss per epoch (solid: test, dashed: train)", "loss");
+        var maxEpoch = 1;
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var (name, history) = (runs[i].Name, runs[i].History);
+            var color = palette.GetColor(i);
+            var epochs = history.Select(h => (double)h.Epoch).ToArray();
+            maxEpoch = Math.Max(maxEpoch, history.Count == 0 ? 1 : history.Max(h => h.Epoch));
+            var a = accuracy.Add.Scatter(epochs, history.Select(h => h.TestAccuracy * 100).ToArray());
+            a.Color = color;
+            a.LegendText = name;
+            var test = loss.Add.Scatter(epochs, history.Select(h => h.TestLoss).ToArray());
+            test.Color = color;
+            test.LegendText = name;
+            var train = loss.Add.Scatter(epochs, history.Select(h => h.TrainLoss).ToArray());
+            train.Color = color;
+            train.LinePattern = ScottPlot.LinePattern.Dashed;
+            train.MarkerSize = 0;
+        }
+        foreach (var plot in new[] { accuracy, loss })
+            if (maxEpoch == 1) plot.Axes.SetLimitsX(0.5, 1.5);
+        return (accuracy, loss);
+    }
+
+    private static ScottPlot.Plot NewEpochPlot(string title, string yLabel)
+    {
+        var plot = new ScottPlot.Plot();
+        plot.Font.Set(Canvas.FontName);
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(yLabel);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            IntegerTicksOnly = true,
+            MinorTickGenerator = new ScottPlot.TickGenerators.EvenlySpacedMinorTickGenerator(1),
+        };
+        plot.ShowLegend(ScottPlot.Edge.Bottom);
+        return plot;
+    }
+
     /// <summary>A cell's colour: blue on the diagonal (correct), red off it, darker for a larger share of the row.</summary>
     internal static SKColor CellColor(double share, bool diagonal)
     {
@@ -68,20 +137,32 @@ internal static class Figures
     /// Where the colour scale of the confusion figure is: two bars (correct, mistaken), the share of the row
     /// going from 100% at <c>Top</c> to 0% at <c>Bottom</c>.
     /// </summary>
-    internal static (int CorrectX, int MistakenX, int Top, int Bottom, int Width) ConfusionScale =>
-        (ConfusionLeft + ConfusionCell * 10 + 30, ConfusionLeft + ConfusionCell * 10 + 30 + ConfusionScaleWidth + 4, ConfusionTop, ConfusionTop + ConfusionCell * 10, ConfusionScaleWidth);
+    internal static (int CorrectX, int MistakenX, int Top, int Bottom, int Width) ConfusionScale => ConfusionScaleAt(ConfusionLeft, ConfusionTop);
 
-    /// <summary>A 10x10 confusion matrix: rows true class, columns predicted, cells shaded by row share, with a colour scale.</summary>
-    public static void Confusion(string path, string title, int[,] matrix)
+    /// <summary>The colour scale's place for a grid whose top-left corner is (<paramref name="left"/>, <paramref name="top"/>).</summary>
+    internal static (int CorrectX, int MistakenX, int Top, int Bottom, int Width) ConfusionScaleAt(int left, int top, int gap = 30) =>
+        (left + ConfusionCell * 10 + gap, left + ConfusionCell * 10 + gap + ConfusionScaleWidth + 4, top, top + ConfusionCell * 10, ConfusionScaleWidth);
+
+    /// <summary>Room for class names instead of digits: rows named on the left, columns named at 45 degrees above.</summary>
+    internal const int NamedConfusionLeft = 150, NamedConfusionTop = 150;
+
+    /// <summary>
+    /// A 10x10 confusion matrix: rows true class, columns predicted, cells shaded by row share, with a colour scale.
+    /// <paramref name="classNames"/> labels the rows and columns with names (Fashion-MNIST's clothing) instead of the class ids.
+    /// </summary>
+    public static void Confusion(string path, string title, int[,] matrix, IReadOnlyList<string>? classNames = null)
     {
-        const int cell = ConfusionCell, left = ConfusionLeft, top = ConfusionTop, n = 10;
-        var scale = ConfusionScale;
+        const int cell = ConfusionCell, n = 10;
+        var named = classNames is { Count: n };
+        var (left, top) = named ? (NamedConfusionLeft, NamedConfusionTop) : (ConfusionLeft, ConfusionTop);
+        // Named columns lean right above the grid: the scale's heading moves clear of the last name.
+        var scale = ConfusionScaleAt(left, top, named ? 70 : 30);
         var size = scale.MistakenX + scale.Width + 70;
         using var surface = SKSurface.Create(new SKImageInfo(size, top + cell * n + 40));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         Canvas.Text(canvas, title, size / 2f, 32, 20, SKColors.Black, SKTextAlign.Center);
-        Canvas.Text(canvas, "predicted", left + cell * n / 2f, top - 30, 15, SKColors.Black, SKTextAlign.Center);
+        Canvas.Text(canvas, "predicted", left + cell * n / 2f, named ? 62 : top - 30, 15, SKColors.Black, SKTextAlign.Center);
         canvas.Save();
         canvas.RotateDegrees(-90, 24, top + cell * n / 2f);
         Canvas.Text(canvas, "true", 24, top + cell * n / 2f, 15, SKColors.Black, SKTextAlign.Center);
@@ -90,10 +171,20 @@ internal static class Figures
         for (var t = 0; t < n; t++)
         {
             var rowTotal = Math.Max(1, Enumerable.Range(0, n).Sum(p => matrix[t, p]));
-            Canvas.Text(canvas, t.ToString(Inv), left - 16, top + t * cell + cell / 2f + 6, 15, SKColors.Black, SKTextAlign.Center);
+            if (named) Canvas.Text(canvas, classNames![t], left - 8, top + t * cell + cell / 2f + 5, 13, SKColors.Black, SKTextAlign.Right);
+            else Canvas.Text(canvas, t.ToString(Inv), left - 16, top + t * cell + cell / 2f + 6, 15, SKColors.Black, SKTextAlign.Center);
             for (var p = 0; p < n; p++)
             {
-                if (t == 0) Canvas.Text(canvas, p.ToString(Inv), left + p * cell + cell / 2f, top - 8, 15, SKColors.Black, SKTextAlign.Center);
+                if (t == 0 && named)
+                {
+                    // Names read upwards to the right from the column's centre, so neighbours never overlap.
+                    var x = left + p * cell + cell / 2f;
+                    canvas.Save();
+                    canvas.RotateDegrees(-45, x, top - 8);
+                    Canvas.Text(canvas, classNames![p], x, top - 8, 13, SKColors.Black);
+                    canvas.Restore();
+                }
+                else if (t == 0) Canvas.Text(canvas, p.ToString(Inv), left + p * cell + cell / 2f, top - 8, 15, SKColors.Black, SKTextAlign.Center);
                 var share = matrix[t, p] / (double)rowTotal;
                 fill.Color = CellColor(share, t == p);
                 canvas.DrawRect(left + p * cell, top + t * cell, cell - 1, cell - 1, fill);
@@ -123,10 +214,15 @@ internal static class Figures
         Canvas.SavePng(surface, path);
     }
 
-    /// <summary>A grid of the worst mistakes, each with its true and predicted label and the confidence.</summary>
-    public static void Misclassified(string path, string title, IReadOnlyList<Mistake> mistakes, int columns = 8)
+    /// <summary>
+    /// A grid of the worst mistakes, each with its true and predicted label and the confidence; with
+    /// <paramref name="classNames"/> the labels are names, one line each.
+    /// </summary>
+    public static void Misclassified(string path, string title, IReadOnlyList<Mistake> mistakes, int columns = 8, IReadOnlyList<string>? classNames = null)
     {
-        const int tile = 112, caption = 38, pad = 10, header = 50;
+        const int tile = 112, pad = 10, header = 50;
+        var named = classNames is { Count: > 0 };
+        var caption = named ? 54 : 38;
         var rows = Math.Max(1, (mistakes.Count + columns - 1) / columns);
         var width = pad + columns * (tile + pad);
         using var surface = SKSurface.Create(new SKImageInfo(width, header + rows * (tile + caption + pad)));
@@ -140,15 +236,26 @@ internal static class Figures
             var m = mistakes[i];
             float x = pad + i % columns * (tile + pad), y = header + i / columns * (tile + caption + pad);
             Canvas.Gray(canvas, m.Pixels, 28, 28, x, y, tile);
-            Canvas.Text(canvas, $"true {m.True}  pred {m.Predicted}", x + tile / 2f, y + tile + 16, 13, SKColors.Black, SKTextAlign.Center);
-            Canvas.Text(canvas, string.Create(Inv, $"#{m.Index}  p={m.Confidence:0.00}"), x + tile / 2f, y + tile + 32, 12, SKColors.DimGray, SKTextAlign.Center);
+            if (named)
+            {
+                Canvas.Text(canvas, "true " + Name(classNames!, m.True), x + tile / 2f, y + tile + 15, 12, SKColors.Black, SKTextAlign.Center);
+                Canvas.Text(canvas, "pred " + Name(classNames!, m.Predicted), x + tile / 2f, y + tile + 31, 12, SKColors.Black, SKTextAlign.Center);
+            }
+            else Canvas.Text(canvas, $"true {m.True}  pred {m.Predicted}", x + tile / 2f, y + tile + 16, 13, SKColors.Black, SKTextAlign.Center);
+            Canvas.Text(canvas, string.Create(Inv, $"#{m.Index}  p={m.Confidence:0.00}"), x + tile / 2f, y + tile + (named ? 47 : 32), 12, SKColors.DimGray, SKTextAlign.Center);
         }
         Canvas.SavePng(surface, path);
     }
 
-    /// <summary>The tutorial's prediction figure: the input image beside a bar chart of the class probabilities.</summary>
-    public static void Prediction(string path, string title, ReadOnlySpan<float> pixels, IReadOnlyList<double> probabilities)
+    private static string Name(IReadOnlyList<string> names, int c) => c >= 0 && c < names.Count ? names[c] : c.ToString(Inv);
+
+    /// <summary>
+    /// The tutorial's prediction figure: the input image beside a bar chart of the class probabilities, the bars
+    /// labelled with the data set's class names (digits for MNIST).
+    /// </summary>
+    public static void Prediction(string path, string title, ReadOnlySpan<float> pixels, IReadOnlyList<double> probabilities, Core.Data.DatasetInfo? dataset = null)
     {
+        var named = dataset is { HasNamedClasses: true };
         const int image = 280, height = 360, chartWidth = 520;
         var plot = new ScottPlot.Plot();
         plot.Font.Set(Canvas.FontName);
@@ -157,12 +264,13 @@ internal static class Figures
         var best = probabilities.Select((p, i) => (p, i)).MaxBy(t => t.p).i;
         foreach (var (bar, i) in bars.Bars.Select((b, i) => (b, i)))
             bar.FillColor = i == best ? ScottPlot.Colors.OrangeRed : ScottPlot.Colors.SteelBlue;
-        plot.Axes.Left.SetTicks(Enumerable.Range(0, 10).Select(i => (double)i).ToArray(), Enumerable.Range(0, 10).Select(i => i.ToString(Inv)).ToArray());
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, 10).Select(i => (double)i).ToArray(),
+            Enumerable.Range(0, 10).Select(i => named ? dataset!.NameOf(i) : i.ToString(Inv)).ToArray());
         plot.Axes.SetLimits(0, 1.05, -0.6, 9.6);
         plot.Axes.InvertY();
         plot.Title("class probability");
         plot.XLabel("probability");
-        plot.YLabel("digit");
+        plot.YLabel(named ? "class" : "digit");
         using var chart = Canvas.Render(plot, chartWidth, height);
 
         using var surface = SKSurface.Create(new SKImageInfo(image + 40 + chartWidth, height + 40));

@@ -1,7 +1,6 @@
 using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Functional;
 using MnistGen.Core.Runtime;
-using MnistGen.Models;
 
 namespace MnistGen.Cli.Runs;
 
@@ -15,6 +14,7 @@ public static class TrainedRuns
     /// <param name="runDirOrModel">A run directory (runs/&lt;architecture&gt;/&lt;time&gt;) or the model.bin inside one.</param>
     /// <param name="threads">LibTorch intra-op threads (0 = LibTorch's default).</param>
     /// <returns>The model with its spec and run; dispose it to free the module. Every failure is one sentence naming the file.</returns>
-    public static Result<LoadedModel> Load(string runDirOrModel, int threads) =>
-        TorchRuntime.Initialize(threads).Bind(_ => ModelLoader.Load(runDirOrModel, Architectures.Find));
+    /// <param name="weights">model.bin (the last epoch, the default) or best.bin (the best validation epoch).</param>
+    public static Result<LoadedModel> Load(string runDirOrModel, int threads, WeightsChoice weights = WeightsChoice.Last) =>
+        TorchRuntime.Initialize(threads).Bind(_ => ModelLoader.Load(runDirOrModel, Catalog.Find, weights));
 }

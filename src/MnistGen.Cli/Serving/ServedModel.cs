@@ -28,7 +28,7 @@ internal sealed class ServedModel : IDisposable
         if (replicas.Count == 0) throw new ArgumentException("A served model needs at least one replica.", nameof(replicas));
         _replicas = [.. replicas];
         var first = _replicas[0];
-        var info = DatasetInfo.For(first.Spec.Training.Dataset);
+        var info = DatasetInfo.For(first.Dataset);
         (Mean, Std) = (info.Mean, info.Std);
         Info = new ModelInfo(id, first.Spec.Id, first.Spec.Name, first.Spec.Description, first.Run.Final?.TestAccuracy,
             first.Run.EpochsCompleted, first.Run.Directory ?? "");

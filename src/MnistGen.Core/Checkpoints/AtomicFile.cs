@@ -6,7 +6,7 @@ namespace MnistGen.Core.Checkpoints;
 /// Writes a file so that readers see the old content or the new, never a half-written one: the bytes go to a
 /// temporary file beside the target, are flushed to disk, and the temporary file is renamed over the target.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes through <paramref name="write"/> and returns the SHA-256 (lower-case hex) of what was written.</summary>
     public static string Write(string path, Action<Stream> write)

@@ -13,7 +13,7 @@ namespace MnistGen.Core.Checkpoints;
 /// The data set and the optimizer are written with the spec's names (<c>fashion-mnist</c>, <c>adamw</c>); records
 /// written before that (<c>fashion_mnist</c>, <c>adam_w</c>) still read.
 /// </summary>
-public static class RunJson
+internal static class RunJson
 {
     public static JsonSerializerOptions Options { get; } = new()
     {

@@ -12,7 +12,7 @@ namespace MnistGen.Core.Checkpoints;
 /// The run directory on disk: creating it, writing the checkpoint and records atomically after each epoch,
 /// and reading them back with every failure turned into one sentence that names the file.
 /// </summary>
-public static class RunStore
+internal static class RunStore
 {
     /// <summary>Pure: <c>outRoot/&lt;arch-id&gt;/&lt;yyyyMMdd-HHmmss&gt;</c>.</summary>
     public static string RunDirectoryFor(string outRoot, string specId, DateTime localTime) =>
@@ -87,12 +87,35 @@ public static class RunStore
         return saved;
     }
 
-    /// <summary>Pure: history.csv, invariant culture, round-trip precision.</summary>
+    /// <summary>
+    /// Saves best.bin (the module as it is now, TorchSharp's module.save format) atomically and returns the run
+    /// recording it as the best validation epoch; run.json is written by the epoch's checkpoint that follows.
+    /// </summary>
+    public static TrainingRun WriteBest(string directory, TrainingRun run, nn.Module module, int epoch, double validationAccuracy)
+    {
+        var paths = new RunPaths(directory);
+        var (temp, hash) = AtomicFile.Prepare(paths.BestModel, stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            module.save(writer);
+            writer.Flush();
+        });
+        AtomicFile.Commit(temp, paths.BestModel);
+        return run with { Best = new BestCheckpoint(epoch, validationAccuracy, RunPaths.BestModelFile, hash) };
+    }
+
+    /// <summary>Pure: history.csv, invariant culture, round-trip precision; two validation columns when the run has a validation split.</summary>
     public static string HistoryCsv(IEnumerable<EpochReport> history)
     {
-        var text = new StringBuilder("epoch,train_loss,test_loss,test_accuracy,learning_rate,seconds\n");
-        foreach (var r in history)
-            text.Append(CultureInfo.InvariantCulture, $"{r.Epoch},{r.TrainLoss:R},{r.TestLoss:R},{r.TestAccuracy:R},{r.LearningRate:R},{r.Seconds:0.###}\n");
+        var rows = history.ToList();
+        var validation = rows.Any(r => r.ValidationAccuracy is not null);
+        var text = new StringBuilder("epoch,train_loss,test_loss,test_accuracy,learning_rate,seconds" + (validation ? ",validation_loss,validation_accuracy" : "") + "\n");
+        foreach (var r in rows)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{r.Epoch},{r.TrainLoss:R},{r.TestLoss:R},{r.TestAccuracy:R},{r.LearningRate:R},{r.Seconds:0.###}");
+            if (validation) text.Append(CultureInfo.InvariantCulture, $",{r.ValidationLoss:R},{r.ValidationAccuracy:R}");
+            text.Append('\n');
+        }
         return text.ToString();
     }
 

@@ -1,7 +1,7 @@
 namespace MnistGen.Core.Data;
 
 /// <summary>Where a data set's files live on disk.</summary>
-public static class DataDirectory
+internal static class DataDirectory
 {
     /// <summary>Names a root that replaces <c>./data</c>: the data set then lives in <c>$MNISTGEN_DATA/&lt;dataset&gt;</c>.</summary>
     public const string EnvironmentVariable = "MNISTGEN_DATA";

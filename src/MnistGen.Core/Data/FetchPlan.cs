@@ -5,31 +5,31 @@ using MnistGen.Core.Functional;
 namespace MnistGen.Core.Data;
 
 /// <summary>What the data directory holds for one expected file.</summary>
-public abstract record FileState(DataFile File);
+internal abstract record FileState(DataFile File);
 
-public sealed record MissingFile(DataFile File) : FileState(File);
+internal sealed record MissingFile(DataFile File) : FileState(File);
 
 /// <summary>A file is there (as <paramref name="Path"/>, maybe .gz); <paramref name="Sha256"/> is of its uncompressed content.</summary>
-public sealed record PresentFile(DataFile File, string Path, string Sha256) : FileState(File);
+internal sealed record PresentFile(DataFile File, string Path, string Sha256) : FileState(File);
 
-public sealed record UnreadableFile(DataFile File, Error Error) : FileState(File);
+internal sealed record UnreadableFile(DataFile File, Error Error) : FileState(File);
 
 /// <summary>
 /// A file obtained from a data set's source, held in memory until every file is verified:
 /// <paramref name="Stored"/> is written as <paramref name="StoredName"/>; <paramref name="Sha256"/> is of its uncompressed content.
 /// </summary>
-public sealed record SourceFile(DataFile File, string Origin, string StoredName, byte[] Stored, string Sha256);
+internal sealed record SourceFile(DataFile File, string Origin, string StoredName, byte[] Stored, string Sha256);
 
 /// <summary>A source that was tried and why it gave nothing (it could not deliver, or what it delivered did not verify).</summary>
-public enum DataState { Verified, Missing, Incomplete, Wrong }
+internal enum DataState { Verified, Missing, Incomplete, Wrong }
 
-public sealed record SourceFailure(DataSource Source, ImmutableArray<Error> Errors);
+internal sealed record SourceFailure(DataSource Source, ImmutableArray<Error> Errors);
 
 /// <summary>
 /// The pure decisions of <c>data fetch</c>: what to fetch, which sources to try in which order, whether what
 /// was obtained may be written, and what to tell the user.
 /// </summary>
-public static class FetchPlan
+internal static class FetchPlan
 {
     /// <summary>
     /// The files still to fetch (empty: everything is present and verified). A file that is there but is

@@ -6,7 +6,7 @@ using MnistGen.Core.Functional;
 namespace MnistGen.Core.Data;
 
 /// <summary>gzip detection and decompression over bytes in memory.</summary>
-public static class Gzip
+internal static class Gzip
 {
     private const int MinimumLength = 18; // 10-byte header + 8-byte trailer (CRC-32, size)
 

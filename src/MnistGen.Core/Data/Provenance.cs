@@ -6,14 +6,14 @@ using MnistGen.Core.Functional;
 namespace MnistGen.Core.Data;
 
 /// <summary>Which source a data directory's files came from, and when: what <c>mnistgen data where</c> shows.</summary>
-public sealed record DataOrigin(SourceKind Source, string From, DateTimeOffset Fetched);
+internal sealed record DataOrigin(SourceKind Source, string From, DateTimeOffset Fetched);
 
 /// <summary>
 /// <c>.source.json</c> in a data directory, written after a fetch has installed verified files. It only
 /// informs: the SHA-256 check alone decides whether files are accepted, so a missing or damaged record
 /// is read as "unknown" and never stops anything.
 /// </summary>
-public static class Provenance
+internal static class Provenance
 {
     public const string FileName = ".source.json";
 

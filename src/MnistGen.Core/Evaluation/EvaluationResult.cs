@@ -15,6 +15,7 @@ public sealed record Mistake(int Index, int Label, int Predicted, double Confide
 /// <summary>Counts[actual * Classes + predicted]: rows are true labels, columns predictions.</summary>
 public sealed record ConfusionMatrix(int Classes, ImmutableArray<int> Counts)
 {
+    /// <summary>How many images labelled <paramref name="actual"/> were predicted as <paramref name="predicted"/>.</summary>
     public int this[int actual, int predicted] => Counts[actual * Classes + predicted];
 
     /// <summary>One row per true label, for tables and heat maps.</summary>
@@ -23,7 +24,11 @@ public sealed record ConfusionMatrix(int Classes, ImmutableArray<int> Counts)
 }
 
 /// <summary>A model's evaluation on a split.</summary>
+/// <param name="Count">Images evaluated.</param>
+/// <param name="Correct">Images predicted right.</param>
 /// <param name="Loss">Mean loss per image.</param>
+/// <param name="PerClass">Accuracy per true label, in label order.</param>
+/// <param name="Confusion">Counts of (true label, prediction) pairs.</param>
 /// <param name="WorstMistakes">Misclassified images, most confident first (the worst mistakes).</param>
 public sealed record EvaluationResult(
     int Count,
@@ -33,5 +38,6 @@ public sealed record EvaluationResult(
     ConfusionMatrix Confusion,
     ImmutableArray<Mistake> WorstMistakes)
 {
+    /// <summary>Fraction predicted right, in [0, 1]; NaN for an empty split.</summary>
     public double Accuracy => Count == 0 ? double.NaN : (double)Correct / Count;
 }

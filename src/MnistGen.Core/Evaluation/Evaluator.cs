@@ -13,13 +13,21 @@ namespace MnistGen.Core.Evaluation;
 /// </summary>
 public static class Evaluator
 {
+    /// <summary>Images per forward pass when none is given.</summary>
     public const int DefaultBatchSize = 256;
+    /// <summary>How many of the most confident mistakes <see cref="Evaluate"/> keeps when not told.</summary>
     public const int DefaultWorstCount = 36;
 
     /// <summary>
     /// Accuracy, mean loss, per-class accuracy, the confusion matrix and the most confident mistakes.
     /// <paramref name="loss"/> defaults to cross-entropy, which equals nll on a log_softmax output.
     /// </summary>
+    /// <param name="module">The model; it is put in eval mode for the pass and its training mode restored after.</param>
+    /// <param name="split">Images and labels on the module's device, e.g. <c>data.Test</c>.</param>
+    /// <param name="batchSize">Images per forward pass.</param>
+    /// <param name="loss">The loss to report; cross-entropy when null.</param>
+    /// <param name="worstCount">How many of the most confident mistakes to keep.</param>
+    /// <param name="classes">Classes the model outputs.</param>
     public static EvaluationResult Evaluate(
         nn.Module<Tensor, Tensor> module, DataSplit split, int batchSize = DefaultBatchSize,
         LossConfig? loss = null, int worstCount = DefaultWorstCount, int classes = 10)
@@ -49,7 +57,7 @@ public static class Evaluator
     }
 
     /// <summary>Mean loss and accuracy only: the per-epoch test pass of training. Returns null if cancelled.</summary>
-    public static TestSummary? Summarize(
+    internal static TestSummary? Summarize(
         nn.Module<Tensor, Tensor> module, DataSplit split, int batchSize, LossConfig loss, CancellationToken cancellationToken = default)
     {
         var n = split.Count;

@@ -26,12 +26,21 @@ public sealed record PreprocessedImage(ImmutableArray<float> Pixels, int Width, 
 /// </summary>
 public static class ImagePreprocessor
 {
-    public const int Size = 28, DigitBox = 20;
-    public const int MaxSide = 16384;
-    public const long MaxPixels = 64L * 1024 * 1024;
+    /// <summary>The side of the image a model sees: 28 pixels, as MNIST's.</summary>
+    public const int Size = 28;
+    internal const int DigitBox = 20;
+    internal const int MaxSide = 16384;
+    internal const long MaxPixels = 64L * 1024 * 1024;
 
+#pragma warning disable RS0026 // Two overloads with the same optional parameters: they differ in the pixel type only, so no call is ambiguous.
+    /// <summary>An image of any size, 8-bit grayscale, made into what the model takes (see the class summary).</summary>
     /// <param name="pixels">Row-major 8-bit grayscale, 0 = black.</param>
+    /// <param name="width">Image width in pixels.</param>
+    /// <param name="height">Image height in pixels.</param>
+    /// <param name="mean">The data set's normalisation mean (0.1307 for MNIST).</param>
+    /// <param name="std">The data set's normalisation standard deviation (0.3081 for MNIST).</param>
     /// <param name="source">Names the image in error messages, e.g. its file name.</param>
+    /// <param name="fit">False only scales and normalises (for an image that is already MNIST-style 28x28).</param>
     public static Result<PreprocessedImage> FromGrayscale(
         ReadOnlySpan<byte> pixels, int width, int height, double mean, double std, string source = "the image", bool fit = true)
     {
@@ -42,7 +51,14 @@ public static class ImagePreprocessor
         return Process(values, width, height, mean, std, source, fit);
     }
 
+    /// <summary>An image of any size, grayscale in [0, 1], made into what the model takes (see the class summary).</summary>
     /// <param name="pixels">Row-major grayscale in [0, 1], 0 = black.</param>
+    /// <param name="width">Image width in pixels.</param>
+    /// <param name="height">Image height in pixels.</param>
+    /// <param name="mean">The data set's normalisation mean (0.1307 for MNIST).</param>
+    /// <param name="std">The data set's normalisation standard deviation (0.3081 for MNIST).</param>
+    /// <param name="source">Names the image in error messages, e.g. its file name.</param>
+    /// <param name="fit">False only scales and normalises (for an image that is already MNIST-style 28x28).</param>
     public static Result<PreprocessedImage> FromGrayscale(
         ReadOnlySpan<float> pixels, int width, int height, double mean, double std, string source = "the image", bool fit = true)
     {
@@ -83,7 +99,7 @@ public static class ImagePreprocessor
     }
 
     /// <summary>The mean of the border pixels (row-major, 0..1): the background's brightness.</summary>
-    public static double BorderMean(float[] image, int width, int height)
+    internal static double BorderMean(float[] image, int width, int height)
     {
         double sum = 0;
         long count = 0;
@@ -101,7 +117,7 @@ public static class ImagePreprocessor
     }
 
     /// <summary>A rectangle of pixels: left, top, width, height.</summary>
-    public readonly record struct Box(int X, int Y, int Width, int Height);
+    internal readonly record struct Box(int X, int Y, int Width, int Height);
 
     /// <summary>The bounding box of the pixels brighter than a fifth of the brightest, or null for a blank image.</summary>
     private static Box? InkBox(float[] image, int width, int height)
@@ -111,7 +127,7 @@ public static class ImagePreprocessor
     }
 
     /// <summary>The bounding box of the pixels brighter than <paramref name="threshold"/>, or null when there are none.</summary>
-    public static Box? BoxAbove(float[] image, int width, int height, float threshold)
+    internal static Box? BoxAbove(float[] image, int width, int height, float threshold)
     {
         int x0 = width, y0 = height, x1 = -1, y1 = -1;
         for (var y = 0; y < height; y++)
@@ -148,7 +164,7 @@ public static class ImagePreprocessor
     }
 
     /// <summary>Separable resize: area averaging along an axis that shrinks, bilinear along one that grows.</summary>
-    public static float[] Resize(float[] image, int width, int height, int newWidth, int newHeight)
+    internal static float[] Resize(float[] image, int width, int height, int newWidth, int newHeight)
     {
         var wx = AxisWeights(width, newWidth);
         var wy = AxisWeights(height, newHeight);

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace MnistGen.Core.Evaluation;
 
 /// <summary>Pure: folds per-image predictions into the evaluation's metrics.</summary>
-public static class Metrics
+internal static class Metrics
 {
     /// <param name="labels">True label per image.</param>
     /// <param name="predicted">Predicted label per image.</param>

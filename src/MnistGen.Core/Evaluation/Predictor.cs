@@ -8,6 +8,7 @@ namespace MnistGen.Core.Evaluation;
 /// <summary>The class probabilities for one image.</summary>
 public sealed record Prediction(ImmutableArray<float> Probabilities)
 {
+    /// <summary>The most probable class (the first, on ties).</summary>
     public int Predicted
     {
         get
@@ -18,6 +19,7 @@ public sealed record Prediction(ImmutableArray<float> Probabilities)
         }
     }
 
+    /// <summary>The probability of <see cref="Predicted"/>.</summary>
     public float Confidence => Probabilities[Predicted];
 }
 

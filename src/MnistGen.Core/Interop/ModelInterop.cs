@@ -12,7 +12,15 @@ using static TorchSharp.torch;
 namespace MnistGen.Core.Interop;
 
 /// <summary>The formats a trained model is written to for other tools.</summary>
-public enum ExportFormat { PyTorch, SafeTensors, Onnx }
+public enum ExportFormat
+{
+    /// <summary>A PyTorch state_dict (<c>model.pt</c>) that <c>torch.load</c> reads.</summary>
+    PyTorch,
+    /// <summary>A safetensors file (<c>model.safetensors</c>) with the spec, data set and normalisation in its metadata.</summary>
+    SafeTensors,
+    /// <summary>The whole network as an ONNX model (<c>model.onnx</c>, opset 13) for ONNX Runtime.</summary>
+    Onnx,
+}
 
 /// <summary>
 /// A trained model leaves MnistGen (<c>export</c>) or a state_dict trained elsewhere becomes a run (<c>import</c>).
@@ -21,9 +29,9 @@ public enum ExportFormat { PyTorch, SafeTensors, Onnx }
 /// </summary>
 public static class ModelInterop
 {
-    public static string NameOf(ExportFormat format) => format.ToString().ToLowerInvariant();
+    internal static string NameOf(ExportFormat format) => format.ToString().ToLowerInvariant();
 
-    public static string ExtensionOf(ExportFormat format) => format switch
+    internal static string ExtensionOf(ExportFormat format) => format switch
     {
         ExportFormat.PyTorch => ".pt",
         ExportFormat.Onnx => ".onnx",
@@ -31,7 +39,7 @@ public static class ModelInterop
     };
 
     /// <summary>The name of the ONNX model's output: what the network's last layer makes.</summary>
-    public static string OutputNameOf(OutputKind output) => output switch
+    internal static string OutputNameOf(OutputKind output) => output switch
     {
         OutputKind.LogProbabilities => "log_probabilities",
         OutputKind.Probabilities => "probabilities",
@@ -63,7 +71,7 @@ public static class ModelInterop
         }
     }
 
-    public static Result<ExportFormat> ParseFormat(string text)
+    internal static Result<ExportFormat> ParseFormat(string text)
     {
         foreach (var format in Enum.GetValues<ExportFormat>())
             if (string.Equals(NameOf(format), text.Trim(), StringComparison.OrdinalIgnoreCase)) return format;
@@ -73,7 +81,7 @@ public static class ModelInterop
     /// <summary>What a safetensors file's <c>__metadata__</c> says about the model (the normalisation a user must apply, where it came from).</summary>
     public static ImmutableDictionary<string, string> Metadata(ArchitectureSpec spec, TrainingRun run)
     {
-        var dataset = DatasetInfo.For(spec.Training.Dataset);
+        var dataset = DatasetInfo.For(run.Config.Dataset);
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "pt",
@@ -127,7 +135,7 @@ public static class ModelInterop
     }
 
     /// <summary>Reads a state_dict file: a zip (torch.save) is PyTorch's format, anything else is read as safetensors.</summary>
-    public static Result<ImmutableArray<TensorRecord>> ReadStateDict(string path)
+    internal static Result<ImmutableArray<TensorRecord>> ReadStateDict(string path)
     {
         if (Directory.Exists(path)) return new Error($"{path} is a directory, not a .pt or .safetensors file.", ErrorKind.BadInput);
         if (!File.Exists(path)) return new Error($"{path} does not exist.", ErrorKind.BadInput);

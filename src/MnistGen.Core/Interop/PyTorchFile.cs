@@ -19,7 +19,7 @@ namespace MnistGen.Core.Interop;
 /// pickle that names any other Python callable (<c>os.system</c>, say) is refused and never run (the
 /// unpickler runs no Python at all); tensors are gathered by their strides into row-major bytes.
 /// </summary>
-public static class PyTorchFile
+internal static class PyTorchFile
 {
     /// <summary>Writes <paramref name="module"/>'s state_dict; every tensor must be contiguous (see the class note).</summary>
     public static void Write(nn.Module module, Stream stream)

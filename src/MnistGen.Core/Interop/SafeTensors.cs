@@ -8,7 +8,7 @@ using MnistGen.Core.Functional;
 namespace MnistGen.Core.Interop;
 
 /// <summary>A safetensors file read back: its tensors in file order and its <c>__metadata__</c>.</summary>
-public sealed record SafeTensorsFile(ImmutableArray<TensorRecord> Tensors, ImmutableDictionary<string, string> Metadata);
+internal sealed record SafeTensorsFile(ImmutableArray<TensorRecord> Tensors, ImmutableDictionary<string, string> Metadata);
 
 /// <summary>
 /// The safetensors format (Hugging Face), written and read by hand because it is tiny, and checked
@@ -24,7 +24,7 @@ public sealed record SafeTensorsFile(ImmutableArray<TensorRecord> Tensors, Immut
 /// an object, unknown dtypes, a shape that does not match the byte range, offsets outside the data, and ranges
 /// that overlap or leave holes (the format requires the data to be indexed entirely).
 /// </summary>
-public static class SafeTensors
+internal static class SafeTensors
 {
     public const int MaxHeaderBytes = 100_000_000;
     private const string MetadataKey = "__metadata__";

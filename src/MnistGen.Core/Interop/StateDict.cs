@@ -10,7 +10,7 @@ namespace MnistGen.Core.Interop;
 /// the names a PyTorch user writes for the same network); data is always written row-major, whatever memory
 /// format a tensor has inside LibTorch, so other tools never see LibTorch's strides.
 /// </summary>
-public static class StateDict
+internal static class StateDict
 {
     /// <summary>Every parameter and buffer of the module, as contiguous CPU copies.</summary>
     public static ImmutableArray<TensorRecord> Extract(nn.Module module)

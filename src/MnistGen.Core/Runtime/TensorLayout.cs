@@ -5,8 +5,10 @@ namespace MnistGen.Core.Runtime;
 
 /// <summary>
 /// Memory layout helpers for generated models. TorchSharp 0.107 has no memory_format API, so channels-last
-/// is made the way PyTorch stores it: the same logical [N, C, H, W] tensor with NHWC strides.
+/// is made the way PyTorch stores it: the same logical [N, C, H, W] tensor with NHWC strides. Public because the
+/// code generated in a consumer's project calls it; not meant to be called by hand.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class TensorLayout
 {
     /// <summary>
@@ -38,7 +40,7 @@ public static class TensorLayout
     }
 
     /// <summary>A channels-last copy of a 4-D tensor: logical shape unchanged, values in the same logical order.</summary>
-    public static Tensor ChannelsLast(Tensor x)
+    internal static Tensor ChannelsLast(Tensor x)
     {
         using var nhwc = x.permute(0, 2, 3, 1);
         using var packed = nhwc.contiguous();

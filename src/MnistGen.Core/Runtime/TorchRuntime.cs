@@ -33,7 +33,7 @@ public static class TorchRuntime
     /// How many times an idle OpenMP thread polls for new work before it sleeps (libgomp's GOMP_SPINCOUNT),
     /// about 50-100 microseconds here.
     /// </summary>
-    public const int SpinCount = 10_000;
+    internal const int SpinCount = 10_000;
 
     /// <summary>
     /// OpenMP threads spin-wait for 300,000 polls by default; on a 2-core machine where anything else runs,
@@ -94,8 +94,10 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// What training decides from before its plan: loads LibTorch (after the wait policy) and probes CUDA, once.
-    /// The thread count is the plan's, set afterwards with <see cref="SetThreads"/>.
+    /// Loads LibTorch, after the OpenMP wait policy (<see cref="PrepareProcess"/>), and reports whether CUDA is
+    /// available; a native library that cannot load is an error naming what to check. Idempotent and cheap.
+    /// <see cref="Data.DatasetLoader"/> and <see cref="Training.Trainer"/> call it; a program that makes tensors of
+    /// its own before either should call it first.
     /// </summary>
     public static Result<RuntimeFacts> Start() => Loaded(() => new RuntimeFacts(CudaAvailable: torch.cuda.is_available()));
 
@@ -111,7 +113,9 @@ public static class TorchRuntime
         PrepareProcess();
         try
         {
-            return firstTorchCall();
+            var result = firstTorchCall();
+            StartupTrace.Mark("libtorch_loaded");
+            return result;
         }
         catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException or BadImageFormatException)
         {
@@ -127,7 +131,7 @@ public static class TorchRuntime
     /// Steps keep their pages (see KeepFreedMemory); an epoch boundary is where the evaluation's and the
     /// checkpoint's buffers were freed, so RSS follows live memory from epoch to epoch instead of ratcheting.
     /// </summary>
-    public static void ReleaseFreedMemory()
+    internal static void ReleaseFreedMemory()
     {
         if (!OperatingSystem.IsLinux()) return;
         try { _ = NativeMethods.malloc_trim(UIntPtr.Zero); }
@@ -151,7 +155,7 @@ public static class TorchRuntime
     }
 
     /// <summary>What run.json records about where a run was made: versions, device, threads, OS, .NET, cores.</summary>
-    public static Training.RunEnvironment Describe(string device) => new(
+    internal static Training.RunEnvironment Describe(string device) => new(
         TorchSharpVersion(),
         torch.__version__,
         device,

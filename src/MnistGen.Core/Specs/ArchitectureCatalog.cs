@@ -30,7 +30,4 @@ public static class ArchitectureCatalog
 
     private static string Known(ImmutableArray<ArchitectureSpec> all) =>
         all.IsEmpty ? "none are defined" : string.Join(", ", all.Select(a => $"{a.Id} ({a.Name})"));
-
-    /// <summary>Levenshtein distance.</summary>
-    public static int EditDistance(string a, string b) => Levenshtein.Distance(a, b);
 }

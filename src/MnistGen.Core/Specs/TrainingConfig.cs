@@ -3,13 +3,46 @@ using System.Collections.Immutable;
 namespace MnistGen.Core.Specs;
 
 /// <summary>Which data set a spec trains on; the wire names are the spec's (<c>mnist</c>, <c>fashion-mnist</c>).</summary>
-public enum DatasetKind { Mnist, FashionMnist }
+public enum DatasetKind
+{
+    /// <summary>MNIST handwritten digits: 60,000 training and 10,000 test images, 28x28.</summary>
+    Mnist,
+    /// <summary>Fashion-MNIST: ten kinds of clothing, the same sizes and format as MNIST.</summary>
+    FashionMnist,
+}
 
-public enum LossKind { Nll, CrossEntropy }
+/// <summary>The training loss (<c>loss:</c> in a spec).</summary>
+public enum LossKind
+{
+    /// <summary>Negative log-likelihood of log-probabilities (the network ends in log_softmax).</summary>
+    Nll,
+    /// <summary>Cross-entropy of raw scores (equal to nll on a log_softmax output).</summary>
+    CrossEntropy,
+}
 
-public enum OptimizerKind { Sgd, Adam, AdamW }
+/// <summary>The optimizer (<c>optimizer:</c> in a spec).</summary>
+public enum OptimizerKind
+{
+    /// <summary>Stochastic gradient descent, optionally with (Nesterov) momentum.</summary>
+    Sgd,
+    /// <summary>Adam.</summary>
+    Adam,
+    /// <summary>AdamW (Adam with decoupled weight decay).</summary>
+    AdamW,
+}
 
-public enum ScheduleKind { None, Step, Cosine, OneCycle }
+/// <summary>The learning-rate schedule (<c>schedule:</c> in a spec).</summary>
+public enum ScheduleKind
+{
+    /// <summary>The optimizer's rate throughout.</summary>
+    None,
+    /// <summary>Multiplied by gamma every StepEvery epochs.</summary>
+    Step,
+    /// <summary>Cosine annealing from the optimizer's rate to 0 over the run.</summary>
+    Cosine,
+    /// <summary>One cycle: up to MaxLr and back down over the run.</summary>
+    OneCycle,
+}
 
 /// <summary>The loss; <see cref="LabelSmoothing"/> only applies to cross-entropy.</summary>
 public sealed record LossConfig(LossKind Kind, double LabelSmoothing = 0.0);
@@ -33,6 +66,7 @@ public sealed record OptimizerConfig(
 /// </summary>
 public sealed record ScheduleConfig(ScheduleKind Kind, int StepEvery = 0, double Gamma = 0.1, double MaxLr = 0.0, bool PerStep = false)
 {
+    /// <summary>No schedule: the optimizer's rate throughout.</summary>
     public static ScheduleConfig None { get; } = new(ScheduleKind.None);
 }
 

@@ -3,11 +3,12 @@ using MnistGen.Vocabulary;
 namespace MnistGen.Core.Specs;
 
 /// <summary>
-/// Core's enums as the names a spec, the command line and run.json write (<see cref="SpecVocabulary"/>), and
+/// Core's enums as the names a spec, the command line and run.json write (one shared vocabulary, also compiled into the generator), and
 /// back. Parsing also accepts the spellings older run.json files used.
 /// </summary>
 public static class WireNames
 {
+    /// <summary>The data set's name as a spec and the command line write it: <c>mnist</c>, <c>fashion-mnist</c>.</summary>
     public static string Of(DatasetKind kind) => kind switch
     {
         DatasetKind.Mnist => SpecVocabulary.Mnist,
@@ -15,6 +16,7 @@ public static class WireNames
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown data set."),
     };
 
+    /// <summary>The optimizer's name as a spec writes it: <c>sgd</c>, <c>adam</c>, <c>adamw</c>.</summary>
     public static string Of(OptimizerKind kind) => kind switch
     {
         OptimizerKind.Sgd => SpecVocabulary.Sgd,

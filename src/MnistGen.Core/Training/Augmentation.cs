@@ -9,7 +9,7 @@ namespace MnistGen.Core.Training;
 /// one call each for the whole batch). The angles and shifts come from <see cref="SplitMix64"/>, seeded per
 /// (seed, epoch), so a resumed epoch sees the same images. Test images are never augmented.
 /// </summary>
-public sealed class Augmenter(AugmentConfig config, double background)
+internal sealed class Augmenter(AugmentConfig config, double background)
 {
     private SplitMix64 _rng;
 

@@ -9,7 +9,7 @@ namespace MnistGen.Core.Training;
 /// Pure: applies the command line's overrides to a spec's training section and validates the result,
 /// collecting every error rather than stopping at the first.
 /// </summary>
-public static class ConfigResolution
+internal static class ConfigResolution
 {
     /// <summary>Largest batch accepted; far above anything useful for 28x28 images, it catches typos before they allocate.</summary>
     public const int MaxBatchSize = 1 << 20;
@@ -21,6 +21,7 @@ public static class ConfigResolution
 
         var resolved = spec with
         {
+            Dataset = options.Dataset ?? spec.Dataset,
             Epochs = options.Epochs ?? spec.Epochs,
             BatchSize = options.BatchSize ?? spec.BatchSize,
             Seed = options.Seed ?? spec.Seed,
@@ -51,6 +52,10 @@ public static class ConfigResolution
         }
         Refuse("--batch-size", options.BatchSize, recorded.BatchSize, "its epochs and their shuffle are made of batches of that size");
         Refuse("--seed", options.Seed, recorded.Seed, "the shuffle and dropout of every epoch are drawn from the run's seed");
+        if (options.Dataset is { } dataset && dataset != recorded.Dataset)
+            errors.Add(new Error(
+                $"--dataset {WireNames.Of(dataset)} differs from the run being resumed in {runDir} ({WireNames.Of(recorded.Dataset)}): its epochs were trained on that data set; drop --dataset to continue that run, or start a new run.",
+                Code: ErrorCode.ResumeConflict));
         if (options.Epochs is { } epochs && epochs >= 1 && epochs < epochsCompleted)
             errors.Add(new Error(string.Create(CultureInfo.InvariantCulture,
                 $"--epochs {epochs} is fewer than the {epochsCompleted} epochs {runDir} has already trained; give {epochsCompleted} or more."),
@@ -72,6 +77,7 @@ public static class ConfigResolution
         if (o.Lr is { } lr && !(lr > 0 && double.IsFinite(lr))) yield return Option($"--lr must be a positive number, not {lr}.");
         if (o.Seed is < 0) yield return Option($"--seed must be 0 or a positive number, not {o.Seed}.");
         if (o.Threads < 0) yield return Option($"--threads must be 0 (automatic) or a positive number, not {o.Threads}.");
+        if (o.Validation is < 0) yield return Option($"--validation must be 0 (none) or a positive number of training images, not {o.Validation}.");
         if (o.EvalBatchSize is < 1 or > MaxBatchSize) yield return Option($"the evaluation batch size must be between 1 and {MaxBatchSize}, not {o.EvalBatchSize}.");
         if (o.Persist && string.IsNullOrWhiteSpace(o.OutRoot)) yield return Option($"--out must name a directory.");
     }

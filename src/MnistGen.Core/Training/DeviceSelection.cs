@@ -4,14 +4,14 @@ using TorchSharp;
 namespace MnistGen.Core.Training;
 
 /// <summary>The device a run uses, and a notice for the user when it is not what they asked for.</summary>
-public sealed record DeviceDecision(DeviceType Device, string? Notice = null)
+internal sealed record DeviceDecision(DeviceType Device, string? Notice = null)
 {
     /// <summary>The name recorded in run.json: <c>cpu</c> or <c>cuda</c>.</summary>
     public string Name => Device == DeviceType.CUDA ? "cuda" : "cpu";
 }
 
 /// <summary>Pure: which device to train on, from what was asked and what the machine has.</summary>
-public static class DeviceSelection
+internal static class DeviceSelection
 {
     public static Result<DeviceRequest> Parse(string? text) =>
         (text ?? "auto").Trim().ToLowerInvariant() switch

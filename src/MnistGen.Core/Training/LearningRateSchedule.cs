@@ -6,7 +6,7 @@ namespace MnistGen.Core.Training;
 /// Pure: the learning rate of each epoch (1-based), set once at the start of the epoch. Because it depends
 /// only on (schedule, base rate, epoch, epochs), a resumed run uses exactly the rates of an uninterrupted one.
 /// </summary>
-public static class LearningRateSchedule
+internal static class LearningRateSchedule
 {
     /// <summary>OneCycle's shape, as PyTorch's OneCycleLR defaults: 30% warm-up from max/25, then cosine down to max/25/1e4.</summary>
     public const double OneCyclePctStart = 0.3, OneCycleDivFactor = 25.0, OneCycleFinalDivFactor = 1e4;
@@ -30,8 +30,8 @@ public static class LearningRateSchedule
 
     /// <summary>
     /// The rate of one optimizer step: <paramref name="step"/> is 0-based over the whole run, which has
-    /// <paramref name="totalSteps"/> steps. A per-step schedule (cosine or one_cycle with PerStep) treats every step as
-    /// the epoch formula treats an epoch, over totalSteps instead of epochs (like PyTorch's OneCycleLR and
+    /// stepsPerEpoch * epochs steps. A per-step schedule (cosine or one_cycle with PerStep) treats every step as
+    /// the epoch formula treats an epoch, over all steps instead of epochs (like PyTorch's OneCycleLR and
     /// CosineAnnealingLR stepped after every batch); any other schedule is the rate of the step's epoch. Pure: the
     /// rate depends on (schedule, base rate, step, steps per epoch, epochs) alone, so a resumed run, which restarts
     /// at an epoch boundary, steps through exactly the rates of an uninterrupted one.

@@ -5,7 +5,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace MnistGen.Core.Training;
 
 /// <summary>The spec's loss as a function of (module output, labels).</summary>
-public static class Losses
+internal static class Losses
 {
     /// <summary>
     /// nll expects log-probabilities (a log_softmax last layer); cross_entropy applies log_softmax itself,

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace MnistGen.Core.Training;
 
 /// <summary>TorchSharp's optimizers from the spec's optimizer section.</summary>
-public static class Optimizers
+internal static class Optimizers
 {
     public static OptimizerHelper Create(OptimizerConfig config, IEnumerable<Parameter> parameters) =>
         config.Kind switch

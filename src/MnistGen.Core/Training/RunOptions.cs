@@ -1,7 +1,17 @@
+using System.Text.Json.Serialization;
+
 namespace MnistGen.Core.Training;
 
 /// <summary>Where training runs: <c>--device auto|cpu|cuda</c>.</summary>
-public enum DeviceRequest { Auto, Cpu, Cuda }
+public enum DeviceRequest
+{
+    /// <summary>CUDA when available, else the CPU (with a notice).</summary>
+    Auto,
+    /// <summary>The CPU.</summary>
+    Cpu,
+    /// <summary>CUDA; an error when it is not available.</summary>
+    Cuda,
+}
 
 /// <summary>
 /// What the user asked for on top of the spec: overrides of the spec's training section (null = keep the
@@ -17,6 +27,8 @@ public enum DeviceRequest { Auto, Cpu, Cuda }
 /// <param name="Resume">A run directory to continue from its last completed epoch (written to in place).</param>
 /// <param name="EvalBatchSize">Batch size of the per-epoch test evaluation; it changes only the rounding of the test loss (a resumed run keeps the recorded one).</param>
 /// <param name="Persist">False writes nothing (benchmarks); such a run cannot be resumed.</param>
+/// <param name="Dataset">Overrides <c>training.dataset</c>: the same spec trained on another data set of the same image shape and classes.</param>
+/// <param name="Validation">Training images held out as a validation set (seeded, stratified; see <see cref="ValidationSplit"/>); null or 0 trains on all of them.</param>
 public sealed record RunOptions(
     int? Epochs = null,
     int? BatchSize = null,
@@ -27,7 +39,10 @@ public sealed record RunOptions(
     string OutRoot = "runs",
     string? Resume = null,
     int EvalBatchSize = 256,
-    bool Persist = true)
+    bool Persist = true,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Specs.DatasetKind? Dataset = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Validation = null)
 {
+    /// <summary>Everything as the spec says, automatic device and threads, written under <c>runs/</c>.</summary>
     public static RunOptions Default { get; } = new();
 }

@@ -5,7 +5,7 @@ namespace MnistGen.Core.Training;
 /// from (seed, epoch). SplitMix64 is small, fast and well mixed; the same inputs give the same output on
 /// every machine and .NET version.
 /// </summary>
-public static class Shuffle
+internal static class Shuffle
 {
     /// <summary>A permutation of 0..n-1 for this seed and epoch (Fisher-Yates over SplitMix64).</summary>
     public static int[] Permutation(long seed, int epoch, int n)
@@ -23,7 +23,7 @@ public static class Shuffle
     }
 
     /// <summary>What each derived seed is for, so that two uses of the same (seed, epoch) never share a stream.</summary>
-    public enum Stream : ulong { Shuffle = 1, Torch = 2, Augment = 3 }
+    public enum Stream : ulong { Shuffle = 1, Torch = 2, Augment = 3, Validation = 4 }
 
     /// <summary>A 63-bit seed for (seed, epoch, purpose); non-negative so it fits torch.manual_seed.</summary>
     public static long DeriveSeed(long seed, int epoch, Stream stream)
@@ -34,7 +34,7 @@ public static class Shuffle
 }
 
 /// <summary>SplitMix64 (Steele, Lea, Flood 2014), the generator Java's SplittableRandom uses.</summary>
-public struct SplitMix64(long seed)
+internal struct SplitMix64(long seed)
 {
     private ulong _state = (ulong)seed;
 

@@ -22,10 +22,19 @@ namespace MnistGen.Core.Training;
 public static class Trainer
 {
     /// <summary>
-    /// Gathers what the plan needs, each once (run.json of the run to resume, LibTorch started and CUDA probed),
-    /// plans, sets the plan's threads and trains. For callers that hold a spec and its data (tests, benchmarks);
-    /// the command line gathers the same facts itself and calls <see cref="Train(TrainingPlan, Dataset, TrainingCallbacks?, CancellationToken, TimeProvider?)"/>.
+    /// Trains <paramref name="spec"/> on <paramref name="data"/>: the spec's training configuration with the
+    /// overrides in <paramref name="options"/>, checkpointing after every epoch into a new run directory
+    /// (<c>OutRoot/&lt;id&gt;/&lt;time&gt;/</c>), or continuing <see cref="RunOptions.Resume"/>. Every check is made
+    /// first and every error returned at once; LibTorch is started (see <see cref="TorchRuntime.Start"/>) and the
+    /// thread count chosen. Cancelling stops at the next step boundary and returns the run as
+    /// <see cref="RunStatus.Interrupted"/>, resumable from its last completed epoch.
     /// </summary>
+    /// <param name="spec">The compiled architecture: a generated class's <c>Spec</c>, or an entry of <c>Architectures.All</c>.</param>
+    /// <param name="data">The data set the spec trains on (<see cref="DatasetLoader.LoadOrFetch"/>).</param>
+    /// <param name="options">Overrides (epochs, batch size, learning rate, seed) and where and how to run; <see cref="RunOptions.Default"/> keeps the spec's.</param>
+    /// <param name="callbacks">Progress per batch and per epoch, and notices; null reports nothing.</param>
+    /// <param name="cancellationToken">Stops training at the next step boundary.</param>
+    /// <returns>The run: its history (test loss and accuracy after every epoch), <see cref="TrainingRun.Final"/> and its directory.</returns>
     public static Result<TrainingRun> Train(
         ArchitectureSpec spec, Dataset data, RunOptions options,
         TrainingCallbacks? callbacks = null, CancellationToken cancellationToken = default)
@@ -39,11 +48,11 @@ public static class Trainer
         }
         var runtime = TorchRuntime.Start();
         if (!runtime.IsOk) return Result<TrainingRun>.Fail(runtime.Errors);
-        var plan = TrainingPlanner.Plan(spec, options, previous, runtime.Value.CudaAvailable, System.Environment.ProcessorCount);
+        var plan = TrainingPlanner.Plan(spec, options, previous, runtime.Value.CudaAvailable, MachineFacts.Current.PhysicalCores);
         if (!plan.IsOk)
         {
             // The data is checked too, so that every error is reported at once.
-            var dataset = previous?.Config.Dataset ?? spec.Training.Dataset;
+            var dataset = previous?.Config.Dataset ?? options.Dataset ?? spec.Training.Dataset;
             return Result<TrainingRun>.Fail(plan.Errors.Concat(TrainingPlanner.CheckData(spec, dataset, DataShape.Of(data))));
         }
         TorchRuntime.SetThreads(plan.Value.Threads);
@@ -55,7 +64,7 @@ public static class Trainer
     /// every epoch. LibTorch must be started with the plan's threads. <paramref name="clock"/> stamps the run
     /// (start and update times, the run directory's name) and times the epochs; the system clock by default.
     /// </summary>
-    public static Result<TrainingRun> Train(
+    internal static Result<TrainingRun> Train(
         TrainingPlan plan, Dataset data,
         TrainingCallbacks? callbacks = null, CancellationToken cancellationToken = default, TimeProvider? clock = null)
     {
@@ -64,6 +73,13 @@ public static class Trainer
         var (spec, config, options, previous) = (plan.Spec, plan.Config, plan.Options, plan.Previous);
         var dataErrors = TrainingPlanner.CheckData(spec, config.Dataset, DataShape.Of(data)).ToList();
         if (dataErrors.Count > 0) return Result<TrainingRun>.Fail(dataErrors);
+        // A validation split the data cannot give is refused before a run directory is made.
+        if ((previous is null ? options.Validation ?? 0 : previous.ValidationCount) is > 0 and var held)
+        {
+            using var labels = data.Train.Labels.cpu();
+            var split = ValidationSplit.Choose(labels.data<long>().ToArray(), held, config.Seed);
+            if (!split.IsOk) return Result<TrainingRun>.Fail(split.Errors);
+        }
 
         foreach (var notice in plan.Notices) callbacks.OnNotice?.Invoke(notice);
         if (plan.NothingToTrain) return previous! with { Notices = plan.Notices };
@@ -113,6 +129,7 @@ public static class Trainer
         // 1. Build on the CPU, seeded: the initial weights depend on the seed alone.
         manual_seed(config.Seed);
         using var module = spec.Create();
+        StartupTrace.Mark("model_built");
         // 2. Load the checkpoint when resuming.
         if (run.Checkpoint is not null)
         {
@@ -136,13 +153,27 @@ public static class Trainer
         var onDevice = deviceType != DeviceType.CPU;
         var train = onDevice ? new DataSplit(data.Train.Images.to(device), data.Train.Labels.to(device)) : data.Train;
         var test = onDevice ? new DataSplit(data.Test.Images.to(device), data.Test.Labels.to(device)) : data.Test;
+        // --validation N: the held-out images come out of the training split (the same ones on every resume).
+        DataSplit? validation = null;
+        var trainedOn = train;
         try
         {
+            if (run.ValidationCount > 0)
+            {
+                var split = ValidationSplit.Apply(train, run.ValidationCount, config.Seed);
+                if (!split.IsOk) return Result<TrainingRun>.Fail(split.Errors);
+                (trainedOn, validation) = split.Value;
+            }
             // 5. Train.
-            return Epochs(module, optimizer, train, test, data, options, config, run, device, persist, callbacks, clock, cancellationToken);
+            return Epochs(module, optimizer, trainedOn, test, validation, data, options, config, run, device, persist, callbacks, clock, cancellationToken);
         }
         finally
         {
+            if (validation is not null)
+            {
+                trainedOn.Images.Dispose(); trainedOn.Labels.Dispose();
+                validation.Images.Dispose(); validation.Labels.Dispose();
+            }
             if (onDevice)
             {
                 train.Images.Dispose(); train.Labels.Dispose();
@@ -152,7 +183,7 @@ public static class Trainer
     }
 
     private static Result<TrainingRun> Epochs(
-        nn.Module<Tensor, Tensor> module, OptimizerHelper optimizer, DataSplit train, DataSplit test, Dataset data,
+        nn.Module<Tensor, Tensor> module, OptimizerHelper optimizer, DataSplit train, DataSplit test, DataSplit? validation, Dataset data,
         RunOptions options, TrainingConfig config, TrainingRun run, Device device, bool persist,
         TrainingCallbacks callbacks, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -192,6 +223,7 @@ public static class Trainer
                         Optimizers.SetLearningRate(optimizer, LearningRateSchedule.AtStep(config.Schedule, config.Optimizer.Lr, (long)(epoch - 1) * batches + b, batches, config.Epochs));
                     accumulator = accumulator.Add(Step(module, optimizer, lossFn, augmenter, train, permutation, start, count));
                     done++;
+                    if (b == 0) StartupTrace.Mark("first_step");
                     if (callbacks.OnBatch is { } onBatch && ((b + 1) % interval == 0 || b + 1 == batches))
                         onBatch(new BatchProgress(epoch, config.Epochs, b + 1, batches, accumulator.Images, n, accumulator.MeanLoss, clock.GetElapsedTime(started)));
                 }
@@ -205,13 +237,32 @@ public static class Trainer
                 return run;
             }
 
-            var report = accumulator.ToReport(epoch, summary, lr, clock.GetElapsedTime(started).TotalSeconds);
+            TestSummary? validationSummary = null;
+            if (validation is not null)
+            {
+                validationSummary = Evaluator.Summarize(module, validation, run.Options.EvalBatchSize, config.Loss, cancellationToken);
+                if (validationSummary is null)
+                {
+                    run = run with { Status = RunStatus.Interrupted, UpdatedUtc = clock.GetUtcNow(), Partial = new PartialEpoch(epoch, done, batches) };
+                    if (persist) RunStore.WriteRecords(run.Directory!, run);
+                    return run;
+                }
+            }
+
+            var report = accumulator.ToReport(epoch, summary, lr, clock.GetElapsedTime(started).TotalSeconds) with
+            {
+                ValidationLoss = validationSummary?.Loss,
+                ValidationAccuracy = validationSummary?.Accuracy,
+            };
             run = run with
             {
                 History = run.History.Add(report),
                 Status = epoch == config.Epochs ? RunStatus.Completed : RunStatus.Running,
                 UpdatedUtc = clock.GetUtcNow(),
             };
+            // best.bin follows the validation accuracy alone (ties keep the earlier epoch); written before run.json records it.
+            if (persist && validationSummary is { } v && BestCheckpointPolicy.Improves(run.Best, v.Accuracy))
+                run = RunStore.WriteBest(run.Directory!, run, module, epoch, v.Accuracy);
             if (persist) run = RunStore.WriteCheckpoint(run.Directory!, run, module, optimizer);
             // The epoch's garbage (checkpoint buffers on the large-object heap, finalizable tensor handles)
             // is collected here, once, rather than whenever the GC decides: memory stays flat across epochs.
@@ -219,6 +270,7 @@ public static class Trainer
             GC.WaitForPendingFinalizers();
             TorchRuntime.ReleaseFreedMemory();
             callbacks.OnEpoch?.Invoke(report, run);
+            StartupTrace.MarkAndWrite("first_epoch");
         }
         return run;
     }

@@ -15,7 +15,7 @@ namespace MnistGen.Core.Training;
 /// <param name="Previous">The run being resumed (already checked against the spec), or null for a new run.</param>
 /// <param name="Threads">LibTorch intra-op threads for the session (the shell sets them before training).</param>
 /// <param name="Notices">For the user, in order: the device fallback, then "resuming" or "nothing to train".</param>
-public sealed record TrainingPlan(
+internal sealed record TrainingPlan(
     ArchitectureSpec Spec,
     TrainingConfig Config,
     RunOptions Options,
@@ -36,7 +36,7 @@ public sealed record TrainingPlan(
 /// gathers its inputs first, each once: run.json of the run to resume, whether CUDA is available (which needs
 /// LibTorch started) and the processor count.
 /// </summary>
-public static class TrainingPlanner
+internal static class TrainingPlanner
 {
     /// <param name="previous">The run to resume, as read from <see cref="RunOptions.Resume"/>; null starts a new run.</param>
     /// <param name="cudaAvailable">What the started LibTorch reports.</param>
@@ -57,6 +57,10 @@ public static class TrainingPlanner
             {
                 var resolved = ConfigResolution.ForResume(previous.Config, options, previous.Directory ?? "the run", previous.EpochsCompleted);
                 if (resolved.IsOk) config = resolved.Value; else errors.AddRange(resolved.Errors);
+                if (options.Validation is { } validation && validation != previous.ValidationCount)
+                    errors.Add(new Error(string.Create(CultureInfo.InvariantCulture,
+                        $"--validation {validation} differs from the run being resumed in {previous.Directory ?? "the run"} ({previous.ValidationCount} held out): which images are held out decides what every epoch trains on; drop --validation to continue that run, or start a new run."),
+                        Code: ErrorCode.ResumeConflict));
             }
         }
         else
@@ -105,7 +109,7 @@ public static class TrainingPlanner
 }
 
 /// <summary>A loaded data set as plain values: which one it is and the shapes of its four tensors.</summary>
-public sealed record DataShape(DatasetKind Kind, long[] TrainImages, long[] TrainLabels, long[] TestImages, long[] TestLabels)
+internal sealed record DataShape(DatasetKind Kind, long[] TrainImages, long[] TrainLabels, long[] TestImages, long[] TestLabels)
 {
     public static DataShape Of(Data.Dataset data) =>
         new(data.Kind, data.Train.Images.shape, data.Train.Labels.shape, data.Test.Images.shape, data.Test.Labels.shape);

@@ -4,6 +4,7 @@ using MnistGen.Core.Specs;
 
 namespace MnistGen.Core.Training;
 
+/// <summary>Where a run stands.</summary>
 public enum RunStatus
 {
     /// <summary>Training is under way, or the process ended without saying (killed): resumable.</summary>
@@ -27,17 +28,22 @@ public sealed record RunEnvironment(
 /// <summary>The checkpoint files of the last completed epoch and their SHA-256, which tie them to this record.</summary>
 public sealed record CheckpointFiles(int Epoch, string Model, string ModelSha256, string Optimizer, string OptimizerSha256);
 
-/// <summary>The last epoch's test metrics and the best epoch by test accuracy (the first, on ties).</summary>
+/// <summary>
+/// best.bin, the weights of the epoch with the highest validation accuracy so far (the earlier on ties), and its
+/// SHA-256; only runs trained with <c>--validation</c> have one. The test set never chooses it.
+/// </summary>
+public sealed record BestCheckpoint(int Epoch, double ValidationAccuracy, string Model, string ModelSha256);
+
 /// <summary>A configuration change made when a run was resumed after <paramref name="AfterEpoch"/>: the new length and base learning rate, with what they were.</summary>
 public sealed record ConfigChange(int AfterEpoch, int EpochsBefore, int Epochs, double LrBefore, double Lr)
 {
     /// <summary>Pure: the change from <paramref name="before"/> to <paramref name="after"/>, or null when length and rate are the same.</summary>
-    public static ConfigChange? Between(TrainingConfig before, TrainingConfig after, int afterEpoch) =>
+    internal static ConfigChange? Between(TrainingConfig before, TrainingConfig after, int afterEpoch) =>
         before.Epochs == after.Epochs && before.Optimizer.Lr.Equals(after.Optimizer.Lr)
             ? null
             : new ConfigChange(afterEpoch, before.Epochs, after.Epochs, before.Optimizer.Lr, after.Optimizer.Lr);
 
-    public string Describe(string runDir)
+    internal string Describe(string runDir)
     {
         var parts = new List<string>();
         if (Epochs != EpochsBefore) parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{EpochsBefore} to {Epochs} epochs"));
@@ -50,6 +56,13 @@ public sealed record ConfigChange(int AfterEpoch, int EpochsBefore, int Epochs, 
 /// <summary>An epoch stopped before its end: <paramref name="Batches"/> of <paramref name="Of"/> training batches had run.</summary>
 public sealed record PartialEpoch(int Epoch, int Batches, int Of);
 
+/// <summary>The last epoch's test metrics and the best epoch by test accuracy (the first, on ties).</summary>
+/// <param name="TestAccuracy">The last epoch's test accuracy, in [0, 1].</param>
+/// <param name="TestLoss">The last epoch's mean test loss.</param>
+/// <param name="TrainLoss">The last epoch's mean training loss.</param>
+/// <param name="BestEpoch">The epoch with the highest test accuracy.</param>
+/// <param name="BestTestAccuracy">That epoch's test accuracy.</param>
+/// <param name="TotalSeconds">Wall time of every epoch together.</param>
 public sealed record FinalMetrics(double TestAccuracy, double TestLoss, double TrainLoss, int BestEpoch, double BestTestAccuracy, double TotalSeconds);
 
 /// <summary>
@@ -73,13 +86,20 @@ public sealed record TrainingRun(
     DateTimeOffset UpdatedUtc,
     CheckpointFiles? Checkpoint)
 {
-    public const string CurrentFormat = "mnistgen-run/1";
+    internal const string CurrentFormat = "mnistgen-run/1";
 
     /// <summary>The state_dict file a run was made from by <c>mnistgen import</c> (null for a trained run); such a run has no history and cannot be resumed.</summary>
     public string? ImportedFrom { get; init; }
 
     /// <summary>Where a resume changed the configuration (<c>--epochs</c>, <c>--lr</c>), oldest first; stored in run.json.</summary>
     public ImmutableArray<ConfigChange> Changes { get; init; } = [];
+
+    /// <summary>best.bin: the weights of the best validation epoch so far; null for a run without <c>--validation</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BestCheckpoint? Best { get; init; }
+
+    /// <summary>Training images held out for validation (recorded in <see cref="Options"/>); 0 when the run trains on all of them.</summary>
+    [JsonIgnore] public int ValidationCount => Options.Validation ?? 0;
 
     /// <summary>The run directory, or null for a run that wrote nothing (<see cref="RunOptions.Persist"/> false).</summary>
     [JsonIgnore] public string? Directory { get; init; }
@@ -90,12 +110,15 @@ public sealed record TrainingRun(
     /// <summary>For a run interrupted inside an epoch, how far that epoch had come (lost: it restarts on resume); not stored.</summary>
     [JsonIgnore] public PartialEpoch? Partial { get; init; }
 
-    [JsonIgnore] public RunPaths? Paths => Directory is null ? null : new RunPaths(Directory);
+    [JsonIgnore] internal RunPaths? Paths => Directory is null ? null : new RunPaths(Directory);
 
+    /// <summary>Epochs trained so far (the last one in <see cref="History"/>).</summary>
     [JsonIgnore] public int EpochsCompleted => History.IsDefaultOrEmpty ? 0 : History[^1].Epoch;
 
+    /// <summary>Stopped by cancellation; resumable from its last completed epoch.</summary>
     [JsonIgnore] public bool IsInterrupted => Status == RunStatus.Interrupted;
 
+    /// <summary>The last epoch's and the best epoch's test metrics; null before the first epoch.</summary>
     [JsonIgnore]
     public FinalMetrics? Final
     {
@@ -111,9 +134,9 @@ public sealed record TrainingRun(
 }
 
 /// <summary>The files of a run directory (the shell adds its figures and summary beside them): every file name is here.</summary>
-public sealed record RunPaths(string Directory)
+internal sealed record RunPaths(string Directory)
 {
-    public const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", RunFile = "run.json", HistoryFile = "history.csv";
+    public const string ModelFile = "model.bin", BestModelFile = "best.bin", OptimizerFile = "optimizer.bin", RunFile = "run.json", HistoryFile = "history.csv";
     public const string SummaryFile = "summary.txt";
     public const string LossesFigure = "losses.png", ConfusionFigure = "confusion.png", MisclassifiedFigure = "misclassified.png";
     public const string PredictionFigure = "prediction.png";
@@ -123,6 +146,7 @@ public sealed record RunPaths(string Directory)
 
     public string Model => Path.Combine(Directory, ModelFile);
     public string Optimizer => Path.Combine(Directory, OptimizerFile);
+    public string BestModel => Path.Combine(Directory, BestModelFile);
     public string RunJson => Path.Combine(Directory, RunFile);
     public string HistoryCsv => Path.Combine(Directory, HistoryFile);
     public string SummaryTxt => Path.Combine(Directory, SummaryFile);

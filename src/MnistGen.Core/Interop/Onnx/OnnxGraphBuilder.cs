@@ -15,38 +15,39 @@ public interface IOnnxExport
 }
 
 /// <summary>A layer the ONNX writer cannot express: the message names the layer, its kind and why.</summary>
-public sealed class OnnxExportException(string message) : Exception(message);
+internal sealed class OnnxExportException(string message) : Exception(message);
 
 /// <summary>
 /// Builds one ONNX model (opset <see cref="Opset"/>) with the official onnx.proto messages: the generated
 /// module calls one method per layer, each adding its nodes and initializers and returning its output's name
 /// (which is the layer's name). Weights are looked up by state_dict name (<c>conv1.weight</c>), so the model's
 /// initializers carry the names a PyTorch user knows. Inference semantics: batch norm uses its running
-/// statistics, dropout is the identity.
+/// statistics, dropout is the identity. Public because generated modules call it (<see cref="IOnnxExport"/>);
+/// to export, call <see cref="ModelInterop.ToOnnx"/> or <see cref="ModelInterop.Export"/>.
 /// </summary>
 public sealed class OnnxGraphBuilder
 {
     /// <summary>13: what onnxruntime and python3-onnx 1.12's checker both accept, and enough for every kind here.</summary>
-    public const int Opset = 13;
+    internal const int Opset = 13;
 
     /// <summary>IR version 7 is the one that came with opset 13.</summary>
     private const long IrVersion = 7;
 
-    public const string InputName = "input";
+    internal const string InputName = "input";
 
     /// <summary>The dim_param of the dynamic batch dimension.</summary>
-    public const string BatchDimension = "N";
+    internal const string BatchDimension = "N";
 
     private readonly Dictionary<string, TensorRecord> _weights;
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly HashSet<string> _names = new(StringComparer.Ordinal) { InputName };
     private readonly GraphProto _graph = new();
 
-    public OnnxGraphBuilder(IEnumerable<TensorRecord> stateDict) =>
+    internal OnnxGraphBuilder(IEnumerable<TensorRecord> stateDict) =>
         _weights = stateDict.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>The graph's input value: [N, channels, height, width] float32.</summary>
-    public string Input => InputName;
+    internal string Input => InputName;
 
     /// <summary>torch.nn.Linear: y = x W^T + b, as Gemm with transB (W stays [out, in], as the state_dict holds it).</summary>
     public string Gemm(string name, string x, bool bias)
@@ -85,12 +86,16 @@ public sealed class OnnxGraphBuilder
     /// <summary>Keeps the batch, flattens the rest (torch's flatten(1)).</summary>
     public string Flatten(string name, string x) => Node("Flatten", name, [x], Int("axis", 1));
 
+    /// <summary>Relu.</summary>
     public string Relu(string name, string x) => Node("Relu", name, [x]);
 
+    /// <summary>LeakyRelu with <paramref name="slope"/> as its alpha.</summary>
     public string LeakyRelu(string name, string x, double slope) => Node("LeakyRelu", name, [x], Float("alpha", slope));
 
+    /// <summary>Tanh.</summary>
     public string Tanh(string name, string x) => Node("Tanh", name, [x]);
 
+    /// <summary>Sigmoid.</summary>
     public string Sigmoid(string name, string x) => Node("Sigmoid", name, [x]);
 
     /// <summary>Exact GELU, which opset 13 has no operator for: 0.5 * x * (1 + erf(x / sqrt 2)).</summary>
@@ -124,7 +129,7 @@ public sealed class OnnxGraphBuilder
     /// input [N, ..inputShape], output [N, classes], and <paramref name="metadata"/> as metadata_props.
     /// Every float tensor of the state_dict must have been used: one left over means a layer was written without its weights.
     /// </summary>
-    public byte[] Build(string output, string outputName, IReadOnlyList<int> inputShape, int classes,
+    internal byte[] Build(string output, string outputName, IReadOnlyList<int> inputShape, int classes,
         IEnumerable<KeyValuePair<string, string>> metadata, string graphName, string docString)
     {
         var unused = _weights.Values.Where(t => t.Dtype == TensorDtype.F32 && !_used.Contains(t.Name)).Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
