@@ -15,7 +15,9 @@ internal sealed record Options(
     string[] Baselines,
     string? Out,
     string Data,
-    bool Smoke)
+    bool Smoke,
+    int EvalEvery = 50,
+    int MaxSteps = 0)
 {
     /// <summary>
     /// script-BLAS[-passive|-spin]: -passive runs PyTorch with OMP_WAIT_POLICY=PASSIVE; -spin adds
@@ -45,6 +47,8 @@ internal sealed record Options(
                 "--baselines" => o with { Baselines = Value() is var v && v == "all" ? AllBaselines : v.Split(',') },
                 "--out" => o with { Out = Value() },
                 "--data" => o with { Data = Value() },
+                "--eval-every" => o with { EvalEvery = Int(Value()) },
+                "--max-steps" => o with { MaxSteps = Int(Value()) },
                 "--smoke" => o with { Archs = ["mlp"], Threads = [1], Steps = 10, Repeats = 1, PredictCalls = 50, Baselines = ["fast-openblas-passive"], Smoke = true },
                 _ => throw new OptionsException($"unknown option '{args[i]}' (see --help)."),
             };
@@ -70,6 +74,9 @@ internal sealed record Options(
               --run DIR (repeatable; default: one epoch of mlp and cnn-5x5 trained first)   --clients 1,8,64   --workers 2 (or 1,2)
               --requests 5000 --seconds 15 (per level, whichever ends first)   --rss-requests 10000   --body json|png   --out FILE
               --smoke (seconds: one MLP epoch, 1 and 8 clients, 300 requests each; exit 1 on any failed request)
+            dotnet run -c Release --project benchmarks/MnistGen.Bench -- tta [options]  time to 98/99/99.5% test accuracy, MnistGen beside PyTorch
+              --archs fast   --threads 1   --eval-every 50 (steps)   --max-steps N (default: the spec's epochs)   --repeats 1
+              --python /usr/bin/python3   --data data/mnist   --out FILE   --smoke (seconds: fast, 20 steps, evaluations every 10)
             """);
         return 0;
     }

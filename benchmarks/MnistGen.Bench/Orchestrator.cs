@@ -89,14 +89,14 @@ internal static class Orchestrator
         return record;
     }
 
-    private static string[] SelfCommand()
+    internal static string[] SelfCommand()
     {
         var host = Environment.ProcessPath!;
         return Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, typeof(Orchestrator).Assembly.Location] : [host];
     }
 
     /// <summary>Runs a command and returns the last JSON line it printed on stdout (stderr passes through).</summary>
-    private static JsonObject? RunProcess(string[] command, string[] args, Dictionary<string, string?>? env, out string error)
+    internal static JsonObject? RunProcess(string[] command, string[] args, Dictionary<string, string?>? env, out string error)
     {
         var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in command.Skip(1).Concat(args)) start.ArgumentList.Add(a);
@@ -113,7 +113,7 @@ internal static class Orchestrator
         return json is null ? null : JsonNode.Parse(json) as JsonObject;
     }
 
-    private static string? PythonStatus(string python)
+    internal static string? PythonStatus(string python)
     {
         if (!File.Exists(python)) return $"{python} not found.";
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };

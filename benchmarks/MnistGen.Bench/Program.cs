@@ -11,6 +11,8 @@ using MnistGen.Core.Runtime;
 //   whole       whole processes as the user times them: `mnistgen train ARCH --epochs 1` from the published
 //               binary against PyTorch's fast recipe, alternating, with MnistGen's start-up phases (issue 15)
 //   precision   bf16 (fp32 master weights) against fp32 training steps, alternating blocks in one process
+//   tta         time to accuracy (issue 13): MnistGen and PyTorch train a spec, evaluating every K steps
+//   tta-worker  the MnistGen side of one time-to-accuracy run, one JSON line on stdout
 //   serve-load  mnistgen serve in a child process under loopback load (issue 11): req/s, p50/p99, RSS
 TorchRuntime.PrepareProcess();
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -24,6 +26,8 @@ try
         "serve-load" => ServeLoad.Run(args[1..]),
         "whole" => Whole.Run(Whole.Parse(args[1..])),
         "precision" => Precision.Run(Options.Parse(args[1..])),
+        "tta" => TimeToAccuracyMode.Run(TimeToAccuracyMode.ParseOptions(args[1..])),
+        "tta-worker" => TimeToAccuracyMode.Worker(Options.Parse(args[1..])),
         "--help" or "-h" => Options.Help(),
         _ => Orchestrator.Run(Options.Parse(args)),
     };

@@ -66,6 +66,38 @@ public class BinderTests
         Assert.True(Assert.IsType<LinearLayer>(model.Layers.Single(l => l.Kind == "linear")).Bias);
     }
 
+    [Theory]
+    [InlineData("{ one_cycle: 0.1 }", "OneCycle", false)]
+    [InlineData("{ one_cycle: { max_lr: 0.1, per: epoch } }", "OneCycle", false)]
+    [InlineData("{ one_cycle: { max_lr: 0.1, per: step } }", "OneCycle", true)]
+    [InlineData("cosine", "Cosine", false)]
+    [InlineData("{ cosine: { per: step } }", "Cosine", true)]
+    public void A_schedule_is_per_epoch_unless_it_says_per_step(string schedule, string kind, bool perStep)
+    {
+        var t = TestSpecs.Model($$"""
+            name: Tiny
+            input: [1, 28, 28]
+            layers: [flatten, { linear: 10 }]
+            training: { loss: cross_entropy, optimizer: adam, schedule: {{schedule}} }
+            """).Training;
+        Assert.Equal((kind, perStep), (t.Schedule, t.PerStep));
+    }
+
+    [Fact]
+    public void A_per_value_other_than_epoch_or_step_is_an_error_listing_both()
+    {
+        var errors = TestSpecs.Errors("""
+            name: Tiny
+            input: [1, 28, 28]
+            layers: [flatten, { linear: 10 }]
+            training: { loss: cross_entropy, optimizer: adam, schedule: { one_cycle: { max_lr: 0.1, per: batch } } }
+            """);
+        var error = Assert.Single(errors);
+        Assert.Equal("MNG0004", error.Id);
+        Assert.Contains("'batch'", error.Message);
+        Assert.Contains("epoch, step", error.Message);
+    }
+
     [Fact]
     public void Every_spelling_of_the_language_binds()
     {

@@ -24,6 +24,13 @@ public class EmitterTests
         Snapshot.Match(source, new SnapshotNameExtension(id));
     }
 
+    /// <summary>Issue 13's tuned specs: per-step schedules, label smoothing, batch norm on a flat input.</summary>
+    [Theory]
+    [InlineData("fast")]
+    [InlineData("best")]
+    public void Generated_source_of_each_tuned_spec(string id) =>
+        Snapshot.Match(ModelEmitter.Emit(TestSpecs.Compile(TestSpecs.Real(id)).Model!).Source, new SnapshotNameExtension(id));
+
     [Fact]
     public void Generated_source_for_every_layer_kind()
     {

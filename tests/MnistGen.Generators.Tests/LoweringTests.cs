@@ -28,6 +28,12 @@ public class LoweringTests
     public void Lowered_ops_of_each_tutorial_spec(string id) =>
         Snapshot.Match(Text(Lowerer.Lower(TestSpecs.Compile(TestSpecs.Real(id)).Model!)), new SnapshotNameExtension(id));
 
+    [Theory]
+    [InlineData("fast")]
+    [InlineData("best")]
+    public void Lowered_ops_of_each_tuned_spec(string id) =>
+        Snapshot.Match(Text(Lowerer.Lower(TestSpecs.Compile(TestSpecs.Real(id)).Model!)), new SnapshotNameExtension(id));
+
     [Fact]
     public void Lowered_ops_for_every_layer_kind() => Snapshot.Match(Text(AllKinds()));
 

@@ -26,7 +26,7 @@ public class CatalogTests
 
         var error = Assert.Single(result.Errors);
         Assert.Equal(
-            "Unknown architecture 'cnn-5x6'. Did you mean 'cnn-5x5'? Known architectures: cnn-3x3 (Cnn3x3), cnn-5x5 (Cnn5x5), mlp (Mlp).",
+            "Unknown architecture 'cnn-5x6'. Did you mean 'cnn-5x5'? Known architectures: best (Best), cnn-3x3 (Cnn3x3), cnn-5x5 (Cnn5x5), fast (Fast), mlp (Mlp).",
             error.Message);
         Assert.Equal(Core.Functional.ErrorKind.BadInput, error.Kind);
     }
@@ -36,14 +36,14 @@ public class CatalogTests
     {
         var error = Assert.Single(Architectures.Find("resnet152").Errors);
 
-        Assert.Equal("Unknown architecture 'resnet152'. Known architectures: cnn-3x3 (Cnn3x3), cnn-5x5 (Cnn5x5), mlp (Mlp).", error.Message);
+        Assert.Equal("Unknown architecture 'resnet152'. Known architectures: best (Best), cnn-3x3 (Cnn3x3), cnn-5x5 (Cnn5x5), fast (Fast), mlp (Mlp).", error.Message);
     }
 
     [Theory]
     [InlineData("")]
     [InlineData(null)]
     public void An_empty_name_asks_for_one(string? name) =>
-        Assert.Equal("Name an architecture: cnn-3x3 (Cnn3x3), cnn-5x5 (Cnn5x5), mlp (Mlp).", Assert.Single(ArchitectureCatalog.Find(Architectures.All, name).Errors).Message);
+        Assert.Equal("Name an architecture: best (Best), cnn-3x3 (Cnn3x3), cnn-5x5 (Cnn5x5), fast (Fast), mlp (Mlp).", Assert.Single(ArchitectureCatalog.Find(Architectures.All, name).Errors).Message);
 
     [Fact]
     public void An_id_match_wins_over_a_class_name_match()

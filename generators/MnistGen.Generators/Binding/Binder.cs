@@ -175,6 +175,7 @@ internal static class Binder
             StepEvery: Has(schedule, "every") ? (int?)schedule.Parameters.Int("every") : null,
             Gamma: Has(schedule, "gamma") ? schedule.Parameters.Number("gamma") : null,
             MaxLr: Has(schedule, "max_lr") ? schedule.Parameters.Number("max_lr") : null,
+            PerStep: Has(schedule, "per") && schedule.Parameters.Text("per") == "step",
             Augment: maxShift is { } shift && maxRotation is { } rotation ? new AugmentModel((int)shift, rotation) : null);
     }
 

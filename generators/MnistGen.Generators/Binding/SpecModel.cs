@@ -70,6 +70,7 @@ internal sealed record TrainingModel(
     int? StepEvery,
     double? Gamma,
     double? MaxLr,
+    bool PerStep,
     AugmentModel? Augment);
 
 internal sealed record AugmentModel(int MaxShift, double MaxRotationDegrees);

@@ -105,7 +105,7 @@ internal static class ModelEmitter
         w.Line($"Epochs: {CSharp.Int(t.Epochs)},");
         w.Line($"Seed: {CSharp.Int(t.Seed)},");
         w.Line($"Schedule: new {Specs}.ScheduleConfig({Specs}.ScheduleKind.{t.Schedule}" +
-               $"{(t.StepEvery is { } every ? ", StepEvery: " + CSharp.Int(every) : "")}{Named("Gamma", t.Gamma)}{Named("MaxLr", t.MaxLr)}),");
+               $"{(t.StepEvery is { } every ? ", StepEvery: " + CSharp.Int(every) : "")}{Named("Gamma", t.Gamma)}{Named("MaxLr", t.MaxLr)}{(t.PerStep ? ", PerStep: true" : "")}),");
         w.Line(t.Augment is { } augment
             ? $"Augment: new {Specs}.AugmentConfig(MaxShift: {CSharp.Int(augment.MaxShift)}, MaxRotationDegrees: {CSharp.Double(augment.MaxRotationDegrees)})),"
             : "Augment: null),");

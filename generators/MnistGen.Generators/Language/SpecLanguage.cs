@@ -55,15 +55,24 @@ internal static class SpecLanguage
                 Field.Opt("weight_decay", NonNegativeNumber, 0.01, "Decoupled weight decay.")),
         ]);
 
+    public static readonly EnumType SchedulePer = new("schedule unit",
+        new EnumValue("epoch", "Epoch", "The rate is set once at the start of each epoch."),
+        new EnumValue("step", "Step", "The rate is set before every optimizer step (like PyTorch's OneCycleLR stepped per batch)."));
+
+    private static Field Per() => Field.Opt("per", SchedulePer, "epoch",
+        "Whether the rate changes once per epoch or at every optimizer step; with one epoch only 'step' anneals.");
+
     public static readonly UnionType Schedule = new("schedule", isLayer: false,
         [
             new Variant("none", "None", "A constant learning rate.", null),
             new Variant("step", "Step", "Multiplies the learning rate by gamma every few epochs; 'step: 5' sets every.", "every",
                 Field.Req("every", Positive, "Epochs between two decays."),
                 Field.Opt("gamma", new NumberType(0, true, 1, false), 0.1, "Decay factor.")),
-            new Variant("cosine", "Cosine", "Cosine annealing from lr towards 0 over all epochs.", null),
+            new Variant("cosine", "Cosine", "Cosine annealing from lr towards 0 over all epochs (or all steps).", null,
+                Per()),
             new Variant("one_cycle", "OneCycle", "One-cycle policy peaking at max_lr; 'one_cycle: 0.1' sets max_lr.", "max_lr",
-                Field.Req("max_lr", PositiveNumber, "Peak learning rate.")),
+                Field.Req("max_lr", PositiveNumber, "Peak learning rate."),
+                Per()),
         ]);
 
     public static readonly ObjectType Augment = new("augment",
@@ -78,7 +87,7 @@ internal static class SpecLanguage
         Field.Opt("batch_size", new IntType(1, 65536), 64, "Training images per step."),
         Field.Opt("epochs", new IntType(1, 100000), 10, "Passes over the training set."),
         Field.Opt("seed", new IntType(0, int.MaxValue), 1, "Seeds parameter initialisation, shuffling, dropout and augmentation."),
-        Field.Opt("schedule", Schedule, "none", "Learning-rate schedule, applied per epoch."),
+        Field.Opt("schedule", Schedule, "none", "Learning-rate schedule, applied per epoch (or per step: see per)."),
         Field.Opt("augment", Augment, null, "Training-time augmentation; absent: none.", defaultText: "none"));
 
     public static readonly ObjectType Expected = new("expected", "What the architecture's source reports, for comparison.",

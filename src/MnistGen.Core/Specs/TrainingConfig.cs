@@ -60,8 +60,11 @@ public sealed record OptimizerConfig(
     double Beta1 = 0.9,
     double Beta2 = 0.999);
 
-/// <summary>Learning-rate schedule. Step reads StepEvery and Gamma; OneCycle reads MaxLr.</summary>
-public sealed record ScheduleConfig(ScheduleKind Kind, int StepEvery = 0, double Gamma = 0.1, double MaxLr = 0.0)
+/// <summary>
+/// Learning-rate schedule. Step reads StepEvery and Gamma; OneCycle reads MaxLr. PerStep (cosine and one_cycle):
+/// the rate is a function of the optimizer step over the whole run instead of the epoch.
+/// </summary>
+public sealed record ScheduleConfig(ScheduleKind Kind, int StepEvery = 0, double Gamma = 0.1, double MaxLr = 0.0, bool PerStep = false)
 {
     /// <summary>No schedule: the optimizer's rate throughout.</summary>
     public static ScheduleConfig None { get; } = new(ScheduleKind.None);

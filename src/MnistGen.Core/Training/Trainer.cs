@@ -197,7 +197,11 @@ public static class Trainer
         for (var epoch = run.EpochsCompleted + 1; epoch <= config.Epochs; epoch++)
         {
             var started = clock.GetTimestamp();
-            var lr = LearningRateSchedule.At(config.Schedule, config.Optimizer.Lr, epoch, config.Epochs);
+            // The epoch's rate, as the history reports it: its first step's rate when the schedule is per step.
+            var perStep = LearningRateSchedule.IsPerStep(config.Schedule);
+            var lr = perStep
+                ? LearningRateSchedule.AtStep(config.Schedule, config.Optimizer.Lr, (long)(epoch - 1) * batches, batches, config.Epochs)
+                : LearningRateSchedule.At(config.Schedule, config.Optimizer.Lr, epoch, config.Epochs);
             Optimizers.SetLearningRate(optimizer, lr);
             // Dropout and every other torch draw of this epoch depend on (seed, epoch) only, so a resumed
             // epoch k+1 draws exactly what it would have drawn without the interruption.
@@ -215,6 +219,8 @@ public static class Trainer
                     if (cancellationToken.IsCancellationRequested) { interrupted = true; break; }
                     var start = b * batchSize;
                     var count = Math.Min(batchSize, n - start);
+                    if (perStep && b > 0)
+                        Optimizers.SetLearningRate(optimizer, LearningRateSchedule.AtStep(config.Schedule, config.Optimizer.Lr, (long)(epoch - 1) * batches + b, batches, config.Epochs));
                     accumulator = accumulator.Add(Step(module, optimizer, lossFn, augmenter, train, permutation, start, count));
                     done++;
                     if (b == 0) StartupTrace.Mark("first_step");

@@ -142,6 +142,68 @@ public class LearningRateScheduleTests
         Assert.True(lrs.Skip(peak).Zip(lrs.Skip(peak + 1)).All(p => p.First > p.Second));
     }
 
+    private static double[] Steps(ScheduleConfig schedule, double baseLr, int stepsPerEpoch, int epochs) =>
+        [.. Enumerable.Range(0, stepsPerEpoch * epochs).Select(s => LearningRateSchedule.AtStep(schedule, baseLr, s, stepsPerEpoch, epochs))];
+
+    [Fact]
+    public void One_cycle_per_step_matches_torch_OneCycleLR_stepped_per_batch()
+    {
+        // torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.5, total_steps=20) (cos, three_phase False), get_last_lr()
+        // after 0, 1, ... steps: warm-up over steps 0..5 (pct_start * 20 - 1 = 5), annealing over steps 5..19.
+        var lrs = Steps(new ScheduleConfig(ScheduleKind.OneCycle, MaxLr: 0.5, PerStep: true), 0.01, 5, 4);
+        Assert.Equal(20, lrs.Length);
+        Assert.Equal(0.02, lrs[0], 12);
+        Assert.Equal(0.02 + (0.5 - 0.02) * 0.5 * (1 - Math.Cos(Math.PI * 2 / 5)), lrs[2], 12);
+        Assert.Equal(0.5, lrs[5], 12);
+        Assert.Equal(0.250001, lrs[12], 9);                              // torch: 0.250001
+        Assert.Equal(0.5, lrs.Max(), 12);
+        Assert.Equal(0.02 / 1e4, lrs[^1], 12);
+        Assert.True(lrs.Take(6).Zip(lrs.Skip(1).Take(5)).All(p => p.First < p.Second));
+        Assert.True(lrs.Skip(5).Zip(lrs.Skip(6)).All(p => p.First > p.Second));
+    }
+
+    [Fact]
+    public void One_cycle_per_step_anneals_within_a_single_epoch()
+    {
+        var lrs = Steps(new ScheduleConfig(ScheduleKind.OneCycle, MaxLr: 0.03, PerStep: true), 0.03, 100, 1);
+        Assert.Equal(0.03 / 25, lrs[0], 12);
+        Assert.Equal(0.03, lrs.Max(), 12);
+        Assert.True(lrs[^1] < 1e-5);
+        // Per epoch, one epoch is a constant max_lr: the reason PerStep exists.
+        Assert.Equal([0.03], LearningRateSchedule.All(new ScheduleConfig(ScheduleKind.OneCycle, MaxLr: 0.03), 0.03, 1));
+    }
+
+    [Fact]
+    public void Cosine_per_step_follows_the_step_not_the_epoch()
+    {
+        var lrs = Steps(new ScheduleConfig(ScheduleKind.Cosine, PerStep: true), 0.2, 4, 2);
+        Assert.Equal(0.2, lrs[0], 12);
+        Assert.Equal(0.1, lrs[4], 12);                                  // half-way through 8 steps
+        Assert.Equal(0.2 * 0.5 * (1 + Math.Cos(Math.PI * 7 / 8)), lrs[7], 12);
+        Assert.True(lrs.Zip(lrs.Skip(1)).All(p => p.First > p.Second));
+    }
+
+    [Theory]
+    [InlineData(ScheduleKind.None)]
+    [InlineData(ScheduleKind.Step)]
+    [InlineData(ScheduleKind.Cosine)]
+    [InlineData(ScheduleKind.OneCycle)]
+    public void Without_per_step_every_step_gets_its_epochs_rate(ScheduleKind kind)
+    {
+        var schedule = new ScheduleConfig(kind, StepEvery: 1, Gamma: 0.5, MaxLr: 0.1);
+        var epochs = LearningRateSchedule.All(schedule, 0.05, 5);
+        var steps = Steps(schedule, 0.05, 3, 5);
+        Assert.Equal(epochs.SelectMany(lr => Enumerable.Repeat(lr, 3)), steps);
+    }
+
+    [Fact]
+    public void A_step_outside_the_run_is_a_programming_error()
+    {
+        var schedule = new ScheduleConfig(ScheduleKind.OneCycle, MaxLr: 0.1, PerStep: true);
+        Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedule.AtStep(schedule, 0.1, 6, 3, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LearningRateSchedule.AtStep(schedule, 0.1, -1, 3, 2));
+    }
+
     [Fact]
     public void One_cycle_without_max_lr_peaks_at_the_optimizer_rate() =>
         Assert.Equal(0.03, LearningRateSchedule.All(new ScheduleConfig(ScheduleKind.OneCycle), 0.03, 11).Max(), 12);
@@ -222,4 +284,27 @@ public class ConfigResolutionTests
         Assert.Contains(refused.Errors, e => e.Message.Contains("--seed", StringComparison.Ordinal) && e.Message.Contains("drawn from the run's seed", StringComparison.Ordinal));
         Assert.Contains(refused.Errors, e => e.Message == "--epochs 10 is fewer than the 12 epochs runs/x has already trained; give 12 or more.");
     }
+}
+
+public class TimeToAccuracyTests
+{
+    private static readonly MnistGen.Core.Evaluation.AccuracyPoint[] Series =
+    [
+        new(50, 1.0, 0.97), new(100, 2.1, 0.9812), new(150, 3.0, 0.979), new(200, 4.2, 0.99), new(250, 5.0, 0.9932),
+    ];
+
+    [Theory]
+    [InlineData(0.98, 2.1)]   // the first point at or above, even though a later one dips below again
+    [InlineData(0.99, 4.2)]   // exactly 9,900 of 10,000 counts
+    [InlineData(0.97, 1.0)]
+    public void The_first_evaluation_at_or_above_the_target_gives_the_time(double target, double seconds) =>
+        Assert.Equal(seconds, MnistGen.Core.Evaluation.TimeToAccuracy.FirstReaching(Series, target)!.TrainSeconds);
+
+    [Fact]
+    public void A_target_never_reached_is_null() =>
+        Assert.Null(MnistGen.Core.Evaluation.TimeToAccuracy.FirstReaching(Series, 0.995));
+
+    [Fact]
+    public void Evaluations_out_of_training_order_are_refused() =>
+        Assert.Throws<ArgumentException>(() => MnistGen.Core.Evaluation.TimeToAccuracy.FirstReaching([Series[1], Series[0]], 0.999));
 }

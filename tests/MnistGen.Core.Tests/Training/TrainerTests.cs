@@ -78,12 +78,15 @@ public sealed class TrainerTests : IDisposable
         }
     }
 
-    public static TheoryData<string> Optimizers => new() { "sgd-momentum", "adam", "adamw-augment-cosine" };
+    public static TheoryData<string> Optimizers => new() { "sgd-momentum", "adam", "adamw-augment-cosine", "adam-one-cycle-per-step" };
 
     private static TrainingConfig ResumeConfig(string name) => name switch
     {
         "sgd-momentum" => Config(new OptimizerConfig(OptimizerKind.Sgd, 0.05, Momentum: 0.9, Nesterov: true, WeightDecay: 1e-4), epochs: 4),
         "adam" => Config(new OptimizerConfig(OptimizerKind.Adam, 0.002), epochs: 4),
+        // The rate changes at every step: a resumed epoch must step through the same rates.
+        "adam-one-cycle-per-step" => Config(new OptimizerConfig(OptimizerKind.Adam, 0.002), epochs: 4,
+            schedule: new ScheduleConfig(ScheduleKind.OneCycle, MaxLr: 0.01, PerStep: true)),
         _ => Config(new OptimizerConfig(OptimizerKind.AdamW, 0.003, WeightDecay: 0.01), epochs: 4,
             schedule: new ScheduleConfig(ScheduleKind.Cosine), augment: new AugmentConfig(2, 10)),
     };
