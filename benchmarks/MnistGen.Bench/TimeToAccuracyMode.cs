@@ -129,7 +129,7 @@ internal static class TimeToAccuracyMode
                 var cpuBefore = self.TotalProcessorTime;
                 clock.Start();
                 Optimizers.SetLearningRate(optimizer, LearningRateSchedule.AtStep(config.Schedule, config.Optimizer.Lr, step, batches, config.Epochs));
-                TrainStep(module, optimizer, lossFn, augmenter, data.Train, permutation, b * batchSize, Math.Min(batchSize, n - b * batchSize));
+                _ = Trainer.Step(module, optimizer, lossFn, augmenter, data.Train, permutation, b * batchSize, Math.Min(batchSize, n - b * batchSize));
                 clock.Stop();
                 self.Refresh();
                 cpu += self.TotalProcessorTime - cpuBefore;
@@ -151,22 +151,6 @@ internal static class TimeToAccuracyMode
             ["torchsharp_version"] = typeof(torch).Assembly.GetName().Version?.ToString(), ["cpu"] = Machine.Cpu(),
         }));
         return 0;
-    }
-
-    private static void TrainStep(
-        nn.Module<Tensor, Tensor> module, OptimizerHelper optimizer, Func<Tensor, Tensor, Tensor> lossFn,
-        Augmenter? augmenter, DataSplit train, Tensor permutation, int start, int count)
-    {
-        using var scope = NewDisposeScope();
-        var indices = permutation.narrow(0, start, count);
-        var images = train.Images.index_select(0, indices);
-        var labels = train.Labels.index_select(0, indices);
-        if (augmenter is not null) images = augmenter.Apply(images);
-        var loss = lossFn(module.call(images), labels);
-        module.zero_grad(set_to_none: true);
-        loss.backward();
-        optimizer.step();
-        _ = loss.item<float>(); // the step's one host sync, as the trainer's
     }
 
     /// <summary>
