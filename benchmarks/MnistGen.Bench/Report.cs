@@ -95,6 +95,12 @@ internal static class Report
         md.AppendLine();
         foreach (var c in checks) md.AppendLine("- " + c);
         md.AppendLine("- The full tutorial recipes end to end and RSS flatness across epochs: see the reproduction file (`reproduce` mode).");
+        return Footer(md, notes);
+    }
+
+    /// <summary>The end of every results file: the notes (what was not run, what failed) and where the raw records are.</summary>
+    public static string Footer(StringBuilder md, IReadOnlyCollection<string> notes)
+    {
         if (notes.Count > 0)
         {
             md.AppendLine();

@@ -230,15 +230,6 @@ internal static class Whole
         }
         md.AppendLine();
         md.AppendLine("Phases: `main` = managed code starts; `libtorch_loaded` = LibTorch loaded (the data files are read and verified meanwhile, on a worker thread); `data_read` = that worker done; `data_loaded` = data set as tensors; `model_built` = the spec's module made and initialised; `first_step` = the first training step done; `first_epoch` = the epoch, its test evaluation, checkpoint and loss figure done.");
-        if (notes.Count > 0)
-        {
-            md.AppendLine();
-            md.AppendLine("## Notes");
-            md.AppendLine();
-            foreach (var n in notes) md.AppendLine("- " + n);
-        }
-        md.AppendLine();
-        md.AppendLine("Raw records: the `.jsonl` file beside this one.");
-        return md.ToString();
+        return Report.Footer(md, notes);
     }
 }
