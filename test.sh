@@ -43,6 +43,7 @@ echo "== benchmark smoke"
 dotnet build benchmarks/MnistGen.Bench -c Release -v q -nologo
 dotnet run --no-build -c Release --project benchmarks/MnistGen.Bench -- --smoke --out "${TMPDIR:-/tmp}/mnistgen-bench-smoke.md" >/dev/null
 dotnet run --no-build -c Release --project benchmarks/MnistGen.Bench -- serve-load --smoke --out "${TMPDIR:-/tmp}/mnistgen-serve-smoke.md" >/dev/null
+dotnet run --no-build -c Release --project benchmarks/MnistGen.Bench -- tta --smoke --data data/mnist --out "${TMPDIR:-/tmp}/mnistgen-tta-smoke.md" >/dev/null
 dotnet run --no-build -c Release --project benchmarks/MnistGen.Bench -- whole --smoke --data data/mnist --out "${TMPDIR:-/tmp}/mnistgen-whole-smoke.md" >/dev/null
 
 echo "== tests"
