@@ -44,11 +44,7 @@ internal static class Orchestrator
 
         var report = Report.Markdown(o, records, peaks, notes);
         var outPath = o.Out ?? Path.Combine(root, "benchmarks", "results", (o.Smoke ? "smoke-" : "") + DateTime.UtcNow.ToString("yyyy-MM-dd", Inv) + ".md");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-        File.WriteAllText(outPath, report);
-        File.WriteAllLines(Path.ChangeExtension(outPath, ".jsonl"), records.Select(Json.Line));
-        Console.WriteLine(report);
-        Console.WriteLine($"Wrote {outPath} and {Path.ChangeExtension(outPath, ".jsonl")}.");
+        Report.Write(outPath, report, records);
         var mnistgenRuns = records.Count(r => (string?)r["side"] == "mnistgen");
         return mnistgenRuns == o.Archs.Length * o.Threads.Length ? 0 : 1;
     }

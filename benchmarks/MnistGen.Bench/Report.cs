@@ -98,6 +98,16 @@ internal static class Report
         return Footer(md, notes);
     }
 
+    /// <summary>Writes a results file and its raw records (the .jsonl beside it), and prints the report.</summary>
+    public static void Write(string outPath, string report, IEnumerable<System.Text.Json.Nodes.JsonObject> records)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+        File.WriteAllText(outPath, report);
+        File.WriteAllLines(Path.ChangeExtension(outPath, ".jsonl"), records.Select(Json.Line));
+        Console.WriteLine(report);
+        Console.WriteLine($"Wrote {outPath} and {Path.ChangeExtension(outPath, ".jsonl")}.");
+    }
+
     /// <summary>The end of every results file: the notes (what was not run, what failed) and where the raw records are.</summary>
     public static string Footer(StringBuilder md, IReadOnlyCollection<string> notes)
     {

@@ -57,11 +57,7 @@ internal static class TimeToAccuracyMode
             }
         var report = Markdown(o, records, notes);
         var outPath = o.Out ?? Path.Combine(root, "benchmarks", "results", (o.Smoke ? "smoke-" : "") + "time-to-accuracy-" + DateTime.UtcNow.ToString("yyyy-MM-dd", Inv) + ".md");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-        File.WriteAllText(outPath, report);
-        File.WriteAllLines(Path.ChangeExtension(outPath, ".jsonl"), records.Select(Json.Line));
-        Console.WriteLine(report);
-        Console.WriteLine($"Wrote {outPath} and {Path.ChangeExtension(outPath, ".jsonl")}.");
+        Report.Write(outPath, report, records);
         return records.Count(r => (string?)r["side"] == "mnistgen") == o.Archs.Length * o.Repeats ? 0 : 1;
     }
 

@@ -92,11 +92,7 @@ internal static class Whole
 
         var report = Markdown(o, machine, mnistgen, records, notes);
         var outPath = o.Out ?? Path.Combine(root, "benchmarks", "results", $"whole-{DateTime.UtcNow.ToString("yyyy-MM-dd", Inv)}-{machine.Kind}.md");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-        File.WriteAllText(outPath, report);
-        File.WriteAllLines(Path.ChangeExtension(outPath, ".jsonl"), records.Select(Json.Line));
-        Console.WriteLine(report);
-        Console.WriteLine($"Wrote {outPath} and {Path.ChangeExtension(outPath, ".jsonl")}.");
+        Report.Write(outPath, report, records);
         return records.Count(r => (string?)r["side"] == "mnistgen") == o.Archs.Length * o.Repeats ? 0 : 1;
     }
 
