@@ -29,6 +29,7 @@ public enum DeviceRequest
 /// <param name="Persist">False writes nothing (benchmarks); such a run cannot be resumed.</param>
 /// <param name="Dataset">Overrides <c>training.dataset</c>: the same spec trained on another data set of the same image shape and classes.</param>
 /// <param name="Validation">Training images held out as a validation set (seeded, stratified; see <see cref="ValidationSplit"/>); null or 0 trains on all of them.</param>
+/// <param name="Precision">The number format of the training steps; null = float32 for a new run, the run's own for a resumed one.</param>
 public sealed record RunOptions(
     int? Epochs = null,
     int? BatchSize = null,
@@ -41,7 +42,8 @@ public sealed record RunOptions(
     int EvalBatchSize = 256,
     bool Persist = true,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Specs.DatasetKind? Dataset = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Validation = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Validation = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Precision? Precision = null)
 {
     /// <summary>Everything as the spec says, automatic device and threads, written under <c>runs/</c>.</summary>
     public static RunOptions Default { get; } = new();

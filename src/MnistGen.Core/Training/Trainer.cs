@@ -95,7 +95,7 @@ public static class Trainer
         var environment = Environment(plan.Device);
         var run = previous is null
             ? new TrainingRun(TrainingRun.CurrentFormat, spec.Id, spec.Name, spec.SpecHash, spec.SourcePath, spec.ExpectedAccuracy,
-                config, options with { Resume = null }, [], RunStatus.Running, environment, now, now, Checkpoint: null) { Directory = directory }
+                config, options with { Resume = null, Precision = plan.Precision == Precision.Bf16 ? Precision.Bf16 : null }, [], RunStatus.Running, environment, now, now, Checkpoint: null) { Directory = directory }
             : previous with
             {
                 Status = RunStatus.Running, Environment = environment, UpdatedUtc = now,
@@ -106,7 +106,7 @@ public static class Trainer
 
         try
         {
-            var result = Run(spec, data, options, config, run, plan.Device.Device, callbacks, clock, cancellationToken);
+            var result = Run(spec, data, options, config, run, plan.Device.Device, plan.Precision, callbacks, clock, cancellationToken);
             return result.Map(r => r with { Notices = plan.Notices });
         }
         catch (Exception e)
@@ -121,7 +121,7 @@ public static class Trainer
 
     private static Result<TrainingRun> Run(
         ArchitectureSpec spec, Dataset data, RunOptions options, TrainingConfig config, TrainingRun run,
-        DeviceType deviceType, TrainingCallbacks callbacks, TimeProvider clock, CancellationToken cancellationToken)
+        DeviceType deviceType, Precision precision, TrainingCallbacks callbacks, TimeProvider clock, CancellationToken cancellationToken)
     {
         var device = new Device(deviceType);
         var persist = options.Persist && run.Directory is not null;
@@ -146,6 +146,9 @@ public static class Trainer
             if (!loaded.IsOk) return Result<TrainingRun>.Fail(loaded.Errors);
         }
 
+        // --precision bf16: a bfloat16 copy computes the steps; this module keeps the float32 master weights.
+        using var shadow = precision == Precision.Bf16 ? Bf16Shadow.For(spec, module, device) : null;
+
         // Only now, with the checkpoint read and checked, is anything written: a bad resume damages nothing.
         if (persist) RunStore.WriteRecords(run.Directory!, run);
 
@@ -165,7 +168,7 @@ public static class Trainer
                 (trainedOn, validation) = split.Value;
             }
             // 5. Train.
-            return Epochs(module, optimizer, trainedOn, test, validation, data, options, config, run, device, persist, callbacks, clock, cancellationToken);
+            return Epochs(module, shadow, optimizer, trainedOn, test, validation, data, options, config, run, device, persist, callbacks, clock, cancellationToken);
         }
         finally
         {
@@ -183,7 +186,7 @@ public static class Trainer
     }
 
     private static Result<TrainingRun> Epochs(
-        nn.Module<Tensor, Tensor> module, OptimizerHelper optimizer, DataSplit train, DataSplit test, DataSplit? validation, Dataset data,
+        nn.Module<Tensor, Tensor> module, Bf16Shadow? shadow, OptimizerHelper optimizer, DataSplit train, DataSplit test, DataSplit? validation, Dataset data,
         RunOptions options, TrainingConfig config, TrainingRun run, Device device, bool persist,
         TrainingCallbacks callbacks, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -221,7 +224,9 @@ public static class Trainer
                     var count = Math.Min(batchSize, n - start);
                     if (perStep && b > 0)
                         Optimizers.SetLearningRate(optimizer, LearningRateSchedule.AtStep(config.Schedule, config.Optimizer.Lr, (long)(epoch - 1) * batches + b, batches, config.Epochs));
-                    accumulator = accumulator.Add(Step(module, optimizer, lossFn, augmenter, train, permutation, start, count));
+                    accumulator = accumulator.Add(shadow is null
+                        ? Step(module, optimizer, lossFn, augmenter, train, permutation, start, count)
+                        : shadow.Step(module, optimizer, lossFn, augmenter, train, permutation, start, count));
                     done++;
                     if (b == 0) StartupTrace.Mark("first_step");
                     if (callbacks.OnBatch is { } onBatch && ((b + 1) % interval == 0 || b + 1 == batches))

@@ -14,7 +14,8 @@ namespace MnistGen.Core.Training;
 /// </summary>
 /// <param name="Previous">The run being resumed (already checked against the spec), or null for a new run.</param>
 /// <param name="Threads">LibTorch intra-op threads for the session (the shell sets them before training).</param>
-/// <param name="Notices">For the user, in order: the device fallback, then "resuming" or "nothing to train".</param>
+/// <param name="Notices">For the user, in order: the device fallback, emulated bfloat16, then "resuming" or "nothing to train".</param>
+/// <param name="Precision">The training steps' number format: the option's, else the resumed run's, else float32.</param>
 internal sealed record TrainingPlan(
     ArchitectureSpec Spec,
     TrainingConfig Config,
@@ -22,7 +23,8 @@ internal sealed record TrainingPlan(
     TrainingRun? Previous,
     DeviceDecision Device,
     int Threads,
-    ImmutableArray<string> Notices)
+    ImmutableArray<string> Notices,
+    Precision Precision = Precision.Fp32)
 {
     /// <summary>The resumed run has already completed every epoch of its configuration.</summary>
     public bool NothingToTrain => Previous is { } previous && previous.EpochsCompleted >= Config.Epochs;
@@ -41,8 +43,9 @@ internal static class TrainingPlanner
     /// <param name="previous">The run to resume, as read from <see cref="RunOptions.Resume"/>; null starts a new run.</param>
     /// <param name="cudaAvailable">What the started LibTorch reports.</param>
     /// <param name="cores">Processor count, for the automatic thread choice.</param>
+    /// <param name="nativeBf16">The CPU computes bfloat16 itself (AVX-512 BF16 or AMX); otherwise bf16 training gets a notice.</param>
     public static Result<TrainingPlan> Plan(
-        ArchitectureSpec spec, RunOptions options, TrainingRun? previous, bool cudaAvailable, int cores)
+        ArchitectureSpec spec, RunOptions options, TrainingRun? previous, bool cudaAvailable, int cores, bool nativeBf16 = true)
     {
         var errors = new List<Error>();
         TrainingConfig? config = null;
@@ -61,6 +64,11 @@ internal static class TrainingPlanner
                     errors.Add(new Error(string.Create(CultureInfo.InvariantCulture,
                         $"--validation {validation} differs from the run being resumed in {previous.Directory ?? "the run"} ({previous.ValidationCount} held out): which images are held out decides what every epoch trains on; drop --validation to continue that run, or start a new run."),
                         Code: ErrorCode.ResumeConflict));
+                if (options.Precision is { } precision && precision != (previous.Options.Precision ?? Precision.Fp32))
+                    errors.Add(new Error(
+                        $"--precision {PrecisionNames.Of(precision)} differs from the run being resumed in {previous.Directory ?? "the run"} ({PrecisionNames.Of(previous.Options.Precision ?? Precision.Fp32)}): " +
+                        "drop --precision to continue that run in its own precision, or start a new run.",
+                        Code: ErrorCode.ResumeConflict));
             }
         }
         else
@@ -76,13 +84,16 @@ internal static class TrainingPlanner
         var threads = ThreadPolicy.ForTraining(options.Threads, spec.Summary.TotalMacs * config!.BatchSize, cores);
         var notices = ImmutableArray.CreateBuilder<string>();
         if (device.Value.Notice is { } deviceNotice) notices.Add(deviceNotice);
+        var effective = options.Precision ?? previous?.Options.Precision ?? Precision.Fp32;
+        if (effective == Precision.Bf16 && device.Value.Device == TorchSharp.DeviceType.CPU && !nativeBf16)
+            notices.Add("This CPU has neither AVX-512 BF16 nor AMX: bfloat16 is emulated here and trains slower than float32 (--precision fp32 is the default).");
         if (previous is not null && ConfigChange.Between(previous.Config, config, previous.EpochsCompleted) is { } change)
             notices.Add(change.Describe(previous.Directory ?? "the run"));
         if (previous is not null)
             notices.Add(previous.EpochsCompleted >= config.Epochs
                 ? string.Create(CultureInfo.InvariantCulture, $"{previous.Directory} already completed all {config.Epochs} epochs; nothing to train.")
                 : string.Create(CultureInfo.InvariantCulture, $"Resuming {previous.Directory} after epoch {previous.EpochsCompleted} of {config.Epochs}."));
-        return new TrainingPlan(spec, config, options, previous, device.Value, threads, notices.ToImmutable());
+        return new TrainingPlan(spec, config, options, previous, device.Value, threads, notices.ToImmutable(), effective);
     }
 
     /// <summary>
