@@ -45,6 +45,7 @@ dotnet run --no-build -c Release --project benchmarks/MnistGen.Bench -- --smoke 
 dotnet run --no-build -c Release --project benchmarks/MnistGen.Bench -- serve-load --smoke --out "${TMPDIR:-/tmp}/mnistgen-serve-smoke.md" >/dev/null
 dotnet run --no-build -c Release --project benchmarks/MnistGen.Bench -- tta --smoke --data data/mnist --out "${TMPDIR:-/tmp}/mnistgen-tta-smoke.md" >/dev/null
 dotnet run --no-build -c Release --project benchmarks/MnistGen.Bench -- whole --smoke --data data/mnist --out "${TMPDIR:-/tmp}/mnistgen-whole-smoke.md" >/dev/null
+dotnet run --no-build -c Release --project benchmarks/MnistGen.Bench -- whole --recipes --smoke --data data/mnist --out "${TMPDIR:-/tmp}/mnistgen-recipes-smoke.md" >/dev/null
 
 echo "== tests"
 rm -rf TestResults

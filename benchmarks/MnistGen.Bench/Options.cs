@@ -61,15 +61,22 @@ internal sealed record Options(
     public static int Help()
     {
         Console.WriteLine("""
-            dotnet run -c Release --project benchmarks/MnistGen.Bench -- [options]          side-by-side run, writes benchmarks/results/<date>.md
+            dotnet run -c Release --project benchmarks/MnistGen.Bench -- [options]          side-by-side run, writes benchmarks/results/<date>-<machine kind>.md
             dotnet run -c Release --project benchmarks/MnistGen.Bench -- reproduce [options] full tutorial recipes with per-epoch RSS
               --archs mlp,cnn-3x3,cnn-5x5   --threads 1,2   --steps 200 (per timed slice)   --repeats 3
               --predict-calls 1000   --baselines fast-openblas,fast-openblas-passive,fast-openblas-spin,fast-reference,tutorial-reference[,tutorial-openblas[-passive]] | all
               --python /usr/bin/python3   --data data/mnist   --out FILE   --smoke (seconds: mlp, 1 thread, 10 steps)
             dotnet run -c Release --project benchmarks/MnistGen.Bench -- whole [options]       whole processes, writes benchmarks/results/whole-<date>-<machine kind>.md
-              --archs mlp,cnn-3x3,cnn-5x5   --repeats 3   --threads 1,2 (PyTorch's)   --blas openblas,reference
+              --archs mlp,cnn-3x3,cnn-5x5   --repeats 3   --threads 1,2 (PyTorch's; default = torch's own)   --blas openblas,reference
+              --precision fp32[,bf16] (each its own MnistGen side; fp32 passes no flag)
               --mnistgen PATH (default: publish Release ReadyToRun into benchmarks/.deps/mnistgen)   --data data/mnist   --out FILE
               --smoke (seconds: mlp once, PyTorch reference BLAS at 1 thread, the Debug build of the CLI)
+            dotnet run -c Release --project benchmarks/MnistGen.Bench -- whole --recipes [options]  the tutorial's full recipes as whole processes,
+                                                                                         writes benchmarks/results/recipes-<date>-<machine kind>.md
+              `mnistgen train ARCH` (the spec's epochs) against `tutorial.py --recipe` (the tutorial's own code), final accuracies beside wall times
+              --archs mlp,cnn-3x3,cnn-5x5   --repeats 1   --threads default (torch's own; or e.g. default,1,2)   --blas openblas (or reference, both)
+              --precision fp32[,bf16]   --epochs N (both sides, instead of the spec's)   --mnistgen PATH   --data data/mnist   --out FILE
+              --smoke (under a minute: mlp, --epochs 1 on both sides, reference BLAS, the Debug build of the CLI)
             dotnet run -c Release --project benchmarks/MnistGen.Bench -- serve-load [options]  mnistgen serve on loopback, writes benchmarks/results/serve-<date>.md
               --run DIR (repeatable; default: one epoch of mlp and cnn-5x5 trained first)   --clients 1,8,64   --workers 2 (or 1,2)
               --requests 5000 --seconds 15 (per level, whichever ends first)   --rss-requests 10000   --body json|png   --out FILE

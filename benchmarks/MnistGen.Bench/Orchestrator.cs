@@ -43,7 +43,8 @@ internal static class Orchestrator
         foreach (var t in o.Threads) peaks[t] = Math.Max(peaks[t], Peak(t)); // again at the end: the best of both
 
         var report = Report.Markdown(o, records, peaks, notes);
-        var outPath = o.Out ?? Path.Combine(root, "benchmarks", "results", (o.Smoke ? "smoke-" : "") + DateTime.UtcNow.ToString("yyyy-MM-dd", Inv) + ".md");
+        // One results file per kind of machine (like whole-<date>-<kind>.md): numbers from different CPUs are never mixed.
+        var outPath = o.Out ?? Path.Combine(root, "benchmarks", "results", $"{(o.Smoke ? "smoke-" : "")}{DateTime.UtcNow.ToString("yyyy-MM-dd", Inv)}-{MachineFacts.Current.Kind}.md");
         Report.Write(outPath, report, records);
         var mnistgenRuns = records.Count(r => (string?)r["side"] == "mnistgen");
         return mnistgenRuns == o.Archs.Length * o.Threads.Length ? 0 : 1;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using MnistGen.Core.Runtime;
 
 namespace MnistGen.Bench;
 
@@ -15,7 +16,7 @@ internal static class Report
         var py = records.FirstOrDefault(r => (string?)r["side"] == "pytorch");
         md.AppendLine(Inv, $"# MnistGen benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine();
-        md.AppendLine(Inv, $"- Machine: {Machine.Cpu()}, {Environment.ProcessorCount} cores, {Machine.MemoryGb():0} GiB; {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; load average at the end {Machine.Load()}.");
+        md.AppendLine(MachineLine());
         md.AppendLine(Inv, $"- MnistGen: .NET {Environment.Version}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version} (LibTorch 2.10 CPU), OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(unset)"} and GOMP_SPINCOUNT={Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") ?? "(unset)"} set by mnistgen.");
         if (py is not null) md.AppendLine(Inv, $"- PyTorch: {py["torch_version"]} from Debian, Python {py["python_version"]}; (a) `tutorial` = the tutorial's recipe (torchvision MNIST + DataLoader), (b) `fast` = preloaded tensors, randperm batches, no per-step sync; `-reference` = Debian's reference BLAS, `-openblas` = OpenBLAS loaded per process; `-passive` = OMP_WAIT_POLICY=PASSIVE, `-spin` = that and GOMP_SPINCOUNT as mnistgen sets it.");
         md.AppendLine(Inv, $"- Training: {o.Steps} steps per timed slice, median of {o.Repeats} slices after one warm-up slice, scaled to an epoch of 60,000 images; each side and thread count in its own process, alternating order; threads = intra-op threads.");
@@ -98,6 +99,10 @@ internal static class Report
         return Footer(md, notes);
     }
 
+    /// <summary>The results files' machine line: <see cref="MachineFacts.Describe"/> (model, ISA, cores, threads per core, VM), memory, OS, load.</summary>
+    public static string MachineLine() => string.Create(Inv,
+        $"- Machine: {MachineFacts.Current.Describe()}, {Machine.MemoryGb():0} GiB; {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; load average at the end {Machine.Load()}.");
+
     /// <summary>Writes a results file and its raw records (the .jsonl beside it), and prints the report.</summary>
     public static void Write(string outPath, string report, IEnumerable<System.Text.Json.Nodes.JsonObject> records)
     {
@@ -123,7 +128,7 @@ internal static class Report
         return md.ToString();
     }
 
-    private static string Check(string what, double value, double limit, string unit) =>
+    public static string Check(string what, double value, double limit, string unit) =>
         string.Create(Inv, $"{(value <= limit ? "met" : "MISSED")}: {what}: {value:0.###}{unit} (target <= {limit}{unit}{(value <= limit ? "" : $", off by {value / limit:0.00}x")})");
 
     private static JsonObject? Find(List<JsonObject> records, string side, string arch, int threads) =>
@@ -133,7 +138,7 @@ internal static class Report
 
     private static double Epoch(JsonObject? r) => r is null ? double.NaN : Num(r, "train_epoch_seconds");
 
-    private static double Num(JsonObject r, string key) => r[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+    public static double Num(JsonObject r, string key) => r[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
 
     public static double Floor(string arch, double gflops) => Orchestrator.ForwardMacs(arch) * 3.0 * 2 * 60000 / (gflops * 1e9);
 }

@@ -51,7 +51,8 @@ class BenchError(Exception):
 def parse_args(description, argv=None, add_arguments=None):
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--arch", choices=ARCHS, required=True, help="which spec in specs/ to train")
-    p.add_argument("--threads", type=int, default=1, help="intra-op threads (torch, OpenMP and OpenBLAS)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="intra-op threads (torch, OpenMP and OpenBLAS); 0 = set nothing, torch's and OpenBLAS's own defaults")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--epochs", type=int, help="train this many full epochs (evaluating after each, as the tutorial does)")
     g.add_argument("--steps", type=int, help="time slices of this many training steps and extrapolate to an epoch (default 200)")
@@ -66,9 +67,11 @@ def parse_args(description, argv=None, add_arguments=None):
     args = p.parse_args(argv)
     if args.epochs is None and args.steps is None:
         args.steps = 200
-    for name in ("threads", "repeats", "predict_calls"):
+    for name in ("repeats", "predict_calls"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.threads < 0:
+        p.error("--threads must not be negative")
     if (args.epochs is not None and args.epochs < 1) or (args.steps is not None and args.steps < 1):
         p.error("--epochs / --steps must be at least 1")
     if args.warmup < 0:
@@ -81,7 +84,8 @@ def configure_threads_from_argv(argv=None):
 
     torch.set_num_threads() later sets torch's own OpenMP pool, but Debian's PyTorch is not built
     against OpenBLAS, so it never tells OpenBLAS how many threads to use: without this, an OpenBLAS
-    run asked for 1 thread would still run its GEMMs on every core.
+    run asked for 1 thread would still run its GEMMs on every core. `--threads 0` sets nothing: the
+    process keeps what its environment says, as a user who never thinks about threads has it.
     """
     argv = sys.argv[1:] if argv is None else argv
     threads = "1"
@@ -90,8 +94,16 @@ def configure_threads_from_argv(argv=None):
             threads = argv[i + 1]
         elif a.startswith("--threads="):
             threads = a.split("=", 1)[1]
+    if threads == "0":
+        return
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = threads
+
+
+def set_torch_threads(torch, threads):
+    """torch.set_num_threads(threads), except for 0: torch's own default is left as it is."""
+    if threads > 0:
+        torch.set_num_threads(threads)
 
 
 # ---------------------------------------------------------------------------------------------------

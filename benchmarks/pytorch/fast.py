@@ -41,7 +41,7 @@ def run(args):
     import torch
     from torchvision import datasets
 
-    torch.set_num_threads(args.threads)
+    common.set_torch_threads(torch, args.threads)
     spec = common.load_spec(args.arch)
     torch.manual_seed(spec["seed"])
     batch = spec["batch_size"]

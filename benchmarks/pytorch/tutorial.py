@@ -7,6 +7,13 @@ optimizer and rate, `loss.item()` every step to keep the running loss, evaluatio
 the test loss and accuracy, and prediction as `torch.exp(model(img))` under no_grad.
 
     /usr/bin/python3 benchmarks/pytorch/tutorial.py --arch cnn-5x5 --threads 1 --steps 200
+
+`--recipe` runs the tutorial's whole recipe and nothing else: the spec's epochs (or --epochs), the
+test set evaluated after each epoch, the final test accuracy printed, exit (no extra evaluations,
+no predict timing), so the process's wall time is the recipe's; with `--threads 0` torch keeps its
+own thread default, as the tutorial's code never sets one (the benchmark's `whole --recipes` mode).
+
+    /usr/bin/python3 benchmarks/pytorch/tutorial.py --arch mlp --recipe --threads 0
 """
 
 import sys
@@ -21,13 +28,21 @@ import time  # noqa: E402
 import statistics  # noqa: E402
 
 
+def add_arguments(p):
+    p.add_argument("--recipe", action="store_true",
+                   help="the tutorial's full recipe only: the spec's epochs (unless --epochs), evaluation after each, "
+                        "print the final test accuracy, exit")
+
+
 def run(args):
     import torch
     from torch.utils.data import DataLoader
     from torchvision import datasets, transforms
 
-    torch.set_num_threads(args.threads)
+    common.set_torch_threads(torch, args.threads)
     spec = common.load_spec(args.arch)
+    if args.recipe:
+        args.epochs, args.steps = args.epochs or spec["epochs"], None
     torch.manual_seed(spec["seed"])
     batch = spec["batch_size"]
 
@@ -46,6 +61,7 @@ def run(args):
 
         batches = iter(trainloader)
         running_loss = [0.0]
+        losses = {"train": [], "test": []}  # per epoch, as the tutorial stores them for its plot
 
         def train_step(images, labels):
             optimizer.zero_grad()
@@ -71,6 +87,7 @@ def run(args):
             running_loss[0] = 0.0
             for images, labels in trainloader:
                 train_step(images, labels)
+            losses["train"].append(running_loss[0] / len(trainloader))
 
         def evaluate(batch_size=None):
             t0 = time.perf_counter()
@@ -81,11 +98,20 @@ def run(args):
                     output = model(images)
                     test_loss += criterion(output, labels).item()
                     correct += (output.argmax(dim=1) == labels).sum().item()
+            losses["test"].append(test_loss / len(testloader))
             model.train()
             return time.perf_counter() - t0, correct / len(testset)
 
         record = common.base_record("tutorial", args, spec)
         record.update(common.train_timing(args, spec, run_steps, run_epoch, evaluate))
+        if args.recipe:
+            record.update({"recipe": True, "eval_seconds": record["epoch_eval_seconds"][-1], "eval_batch_size": batch,
+                           "train_losses": [round(v, 5) for v in losses["train"]],
+                           "test_losses": [round(v, 5) for v in losses["test"]]})
+            record.update(common.blas_info())
+            print(f"Test accuracy {record['test_accuracy'] * 100:.2f}% after epoch {record['epochs_run']}", file=sys.stderr)
+            common.emit(record, args)
+            return
 
         evals = [evaluate()[0] for _ in range(args.repeats)]
         record.update({
@@ -110,4 +136,4 @@ def run(args):
 
 
 if __name__ == "__main__":
-    common.main_guard(lambda: run(common.parse_args(__doc__.splitlines()[0])))
+    common.main_guard(lambda: run(common.parse_args(__doc__.splitlines()[0], add_arguments=add_arguments)))
