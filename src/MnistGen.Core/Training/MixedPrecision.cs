@@ -88,10 +88,7 @@ internal sealed class Bf16Shadow : IDisposable
         Augmenter? augmenter, DataSplit train, Tensor permutation, int start, int count)
     {
         using var scope = NewDisposeScope();
-        var indices = permutation.narrow(0, start, count);
-        var images = train.Images.index_select(0, indices);
-        var labels = train.Labels.index_select(0, indices);
-        if (augmenter is not null) images = augmenter.Apply(images);
+        var (images, labels) = Trainer.Batch(augmenter, train, permutation, start, count);
         using (no_grad())
             for (var i = 0; i < masterParameters.Length; i++) shadowParameters[i].copy_(masterParameters[i]);
         shadow.train(master.training);

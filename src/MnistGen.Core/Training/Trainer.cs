@@ -290,16 +290,22 @@ public static class Trainer
         Augmenter? augmenter, DataSplit train, Tensor permutation, int start, int count)
     {
         using var scope = NewDisposeScope();
-        var indices = permutation.narrow(0, start, count);
-        var images = train.Images.index_select(0, indices);
-        var labels = train.Labels.index_select(0, indices);
-        if (augmenter is not null) images = augmenter.Apply(images);
+        var (images, labels) = Batch(augmenter, train, permutation, start, count);
         var output = module.call(images);
         var loss = lossFn(output, labels);
         module.zero_grad(set_to_none: true);
         loss.backward();
         optimizer.step();
         return new StepResult(loss.item<float>(), count);
+    }
+
+    /// <summary>A step's batch: rows start..start+count of the epoch's permutation, augmented when the spec says so. Call inside the step's dispose scope.</summary>
+    internal static (Tensor Images, Tensor Labels) Batch(Augmenter? augmenter, DataSplit train, Tensor permutation, int start, int count)
+    {
+        var indices = permutation.narrow(0, start, count);
+        var images = train.Images.index_select(0, indices);
+        var labels = train.Labels.index_select(0, indices);
+        return (augmenter is null ? images : augmenter.Apply(images), labels);
     }
 
     private static RunEnvironment Environment(DeviceDecision device) => TorchRuntime.Describe(device.Name);

@@ -2,30 +2,10 @@ using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Evaluation;
 using MnistGen.Core.Functional;
 using MnistGen.Core.Training;
-using TorchSharp.Modules;
 using static MnistGen.Core.Tests.Training.TestFixtures;
 using static TorchSharp.torch;
 
 namespace MnistGen.Core.Tests.Training;
-
-/// <summary>A small CNN with batch norm: its running statistics are buffers the bf16 copy updates.</summary>
-internal sealed class TinyBnCnn : nn.Module<Tensor, Tensor>
-{
-    private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
-    private readonly Linear fc1;
-
-    public TinyBnCnn() : base(nameof(TinyBnCnn))
-    {
-        conv1 = nn.Conv2d(1, 4, 3, bias: false);
-        bn1 = nn.BatchNorm2d(4);
-        fc1 = nn.Linear(4 * 13 * 13, 10);
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor x) =>
-        nn.functional.log_softmax(fc1.call(nn.functional.max_pool2d(nn.functional.relu(bn1.call(conv1.call(x))), 2).flatten(1)), 1);
-}
 
 /// <summary><c>train --precision bf16</c>: bfloat16 steps, float32 master weights, recorded and kept on resume.</summary>
 [Collection(TorchCollection.Name)]

@@ -43,6 +43,25 @@ internal sealed class TinyCnn : nn.Module<Tensor, Tensor>
         fc1.call(nn.functional.max_pool2d(nn.functional.relu(conv1.call(x)), 2).flatten(1));
 }
 
+/// <summary>A small CNN with batch norm: its running statistics are buffers the bf16 copy updates.</summary>
+internal sealed class TinyBnCnn : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly Linear fc1;
+
+    public TinyBnCnn() : base(nameof(TinyBnCnn))
+    {
+        conv1 = nn.Conv2d(1, 4, 3, bias: false);
+        bn1 = nn.BatchNorm2d(4);
+        fc1 = nn.Linear(4 * 13 * 13, 10);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) =>
+        nn.functional.log_softmax(fc1.call(nn.functional.max_pool2d(nn.functional.relu(bn1.call(conv1.call(x))), 2).flatten(1)), 1);
+}
+
 internal static class TestFixtures
 {
     public const double Mean = 0.1307, Std = 0.3081;
