@@ -29,6 +29,9 @@ internal static class ParseErrors
         var lines = new List<string>();
         var command = parse.CommandResult.Command;
         var hint = $" See '{CommandPath(parse.CommandResult)} --help'.";
+        // 'train mlp --device --epochs 3': the parser gives --device the value '--epochs' and leaves '3' over, so
+        // the messages it leads to (an extra argument '3', or '--epochs' is not a whole number) miss the mistake.
+        if (SwallowedOption(parse.CommandResult) is { } swallowed) return [swallowed + hint];
         if (parse.UnmatchedTokens.Count > 0)
             lines.Add(Unmatched(parse.UnmatchedTokens[0], parse.CommandResult) + hint);
         foreach (var error in parse.Errors)
@@ -49,6 +52,22 @@ internal static class ParseErrors
         }
         if (lines.Count == 0) lines.Add("the command line could not be read." + hint);
         return [.. lines.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The first option whose value is the name of another option of the command: a value left out.</summary>
+    private static string? SwallowedOption(CommandResult at)
+    {
+        var names = at.Command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var result in at.Children.OfType<OptionResult>())
+        {
+            if (result.Implicit || result.Tokens.Count == 0) continue;
+            var value = result.Tokens[0].Value;
+            if (!names.Contains(value)) continue;
+            var option = result.Option;
+            var name = result.IdentifierToken?.Value ?? option.Name;
+            return $"{name} needs a value{(option.HelpName is { } help ? $" ({help})" : "")} before {value}.";
+        }
+        return null;
     }
 
     private static string Unmatched(string token, CommandResult at)

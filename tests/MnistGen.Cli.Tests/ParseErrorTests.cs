@@ -12,6 +12,8 @@ public sealed class ParseErrorTests
     [InlineData("error: --dataset 'foo' is not one of mnist, fashion-mnist. See 'mnistgen data fetch --help'.", "data", "fetch", "--dataset", "foo")]
     [InlineData("error: --device 'gpu' is not one of auto, cpu, cuda. Did you mean 'cpu'? See 'mnistgen train --help'.", "train", "mlp", "--device", "gpu")]
     [InlineData("error: --precision 'fp16' is not one of fp32, bf16. Did you mean 'fp32'? See 'mnistgen train --help'.", "train", "mlp", "--precision", "fp16")]
+    [InlineData("error: --precision needs a value (fp32|bf16) before --epochs. See 'mnistgen train --help'.", "train", "mlp", "--precision", "--epochs", "1")]
+    [InlineData("error: --epochs needs a value (N) before --data. See 'mnistgen train --help'.", "train", "mlp", "--epochs", "--data", "data/mnist")]
     [InlineData("error: 'mnistgen train' has no option '--epoch'. Did you mean '--epochs'? See 'mnistgen train --help'.", "train", "mlp", "--epoch", "3")]
     [InlineData("error: 'mnistgen train' was given an extra argument 'extra'. See 'mnistgen train --help'.", "train", "mlp", "extra")]
     [InlineData("error: 'mnistgen' needs a command: list, summary, train, eval, predict, plot, compare, export, import, serve, data. See 'mnistgen --help'.")]
