@@ -291,7 +291,7 @@ internal static class Whole
                 md.AppendLine("| " + Label(arch, precision) + " | " + string.Join(" | ", cells) + " |");
             }
         md.AppendLine();
-        md.AppendLine("Phases: `main` = managed code starts; `libtorch_loaded` = LibTorch loaded (the data files are read and verified meanwhile, on a worker thread); `data_read` = that worker done; `data_loaded` = data set as tensors; `model_built` = the spec's module made and initialised; `first_step` = the first training step done; `first_epoch` = the epoch, its test evaluation, checkpoint and loss figure done.");
+        md.AppendLine("Phases: `main` = managed code starts; `libtorch_loaded` = LibTorch loaded (the data files are read and verified meanwhile, on a worker thread); `data_read` = that worker done; `data_loaded` = data set as tensors; `model_built` = the spec's module made and initialised; `records_written` = the optimizer made and the run's run.json and history.csv written; `first_step` = the first training step done; `first_epoch` = the epoch, its test evaluation, checkpoint and loss figure done.");
         return Report.Footer(md, notes);
     }
 

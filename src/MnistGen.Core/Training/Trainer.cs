@@ -151,6 +151,7 @@ public static class Trainer
 
         // Only now, with the checkpoint read and checked, is anything written: a bad resume damages nothing.
         if (persist) RunStore.WriteRecords(run.Directory!, run);
+        StartupTrace.Mark("records_written");
 
         // The data on the device, once (on the CPU these are the dataset's own tensors).
         var onDevice = deviceType != DeviceType.CPU;
