@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text.Json;
 using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Data;
 using MnistGen.Core.Evaluation;
@@ -94,8 +95,7 @@ public static class Trainer
         }
         var environment = Environment(plan.Device);
         var run = previous is null
-            ? new TrainingRun(TrainingRun.CurrentFormat, spec.Id, spec.Name, spec.SpecHash, spec.SourcePath, spec.ExpectedAccuracy,
-                config, options with { Resume = null, Precision = plan.Precision == Precision.Bf16 ? Precision.Bf16 : null }, [], RunStatus.Running, environment, now, now, Checkpoint: null) { Directory = directory }
+            ? NewRecord(plan, environment, now) with { Directory = directory }
             : previous with
             {
                 Status = RunStatus.Running, Environment = environment, UpdatedUtc = now,
@@ -310,4 +310,22 @@ public static class Trainer
     }
 
     private static RunEnvironment Environment(DeviceDecision device) => TorchRuntime.Describe(device.Name);
+
+    /// <summary>The record of a new run of <paramref name="plan"/>, before its first epoch.</summary>
+    internal static TrainingRun NewRecord(TrainingPlan plan, RunEnvironment environment, DateTimeOffset now) =>
+        new(TrainingRun.CurrentFormat, plan.Spec.Id, plan.Spec.Name, plan.Spec.SpecHash, plan.Spec.SourcePath, plan.Spec.ExpectedAccuracy,
+            plan.Config, plan.Options with { Resume = null, Precision = plan.Precision == Precision.Bf16 ? Precision.Bf16 : null }, [],
+            RunStatus.Running, environment, now, now, Checkpoint: null);
+
+    /// <summary>
+    /// Serializes a record like <paramref name="plan"/>'s first one and drops the text. <c>train</c> calls this on
+    /// a worker thread while the data set loads, so that the serializer is compiled by the time the real record
+    /// is written, just before the first step. Nothing is written, and no LibTorch call is made.
+    /// </summary>
+    internal static void WarmRecordWriter(TrainingPlan plan)
+    {
+        var environment = new RunEnvironment("", "", plan.Device.Name, plan.Threads, "", "", System.Environment.ProcessorCount);
+        try { _ = RunJson.Utf8(NewRecord(plan, environment, DateTimeOffset.UnixEpoch)); }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException) { } // the real write reports its own errors
+    }
 }

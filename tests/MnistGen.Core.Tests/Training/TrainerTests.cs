@@ -27,6 +27,30 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void The_record_writers_warm_up_writes_nothing_and_a_run_after_it_trains_as_one_without_it()
+    {
+        var spec = Spec(Config(epochs: 2));
+        var without = Trainer.Train(spec, _data, Options(_out));
+        Assert.True(without.IsOk, Describe(without));
+
+        var warmOut = TempDir();
+        try
+        {
+            var plan = TrainingPlanner.Plan(spec, Options(warmOut), previous: null, cudaAvailable: false, cores: 1).Value;
+            Trainer.WarmRecordWriter(plan);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(warmOut));
+            var with = Trainer.Train(plan, _data);
+            Assert.True(with.IsOk, Describe(with));
+            AssertSameHistory(without.Value, with.Value);
+            Assert.Equal(RunStatus.Completed, RunStore.ReadRun(with.Value.Directory!).Value.Status);
+        }
+        finally
+        {
+            try { Directory.Delete(warmOut, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
     public void Training_learns_the_synthetic_digits_and_writes_every_output()
     {
         var spec = Spec(Config(epochs: 3));
