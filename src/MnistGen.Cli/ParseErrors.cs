@@ -65,10 +65,14 @@ internal static class ParseErrors
             if (!names.Contains(value)) continue;
             var option = result.Option;
             var name = result.IdentifierToken?.Value ?? option.Name;
-            return $"{name} needs a value{(option.HelpName is { } help ? $" ({help})" : "")} before {value}.";
+            return NeedsValue(name, option) + $" before {value}.";
         }
         return null;
     }
+
+    /// <summary>"--epochs needs a value (N)": the option as written, and its help name when it has one.</summary>
+    private static string NeedsValue(string name, Option option) =>
+        $"{name} needs a value{(option.HelpName is { } help ? $" ({help})" : "")}";
 
     private static string Unmatched(string token, CommandResult at)
     {
@@ -93,7 +97,7 @@ internal static class ParseErrors
         var name = result.IdentifierToken?.Value ?? option.Name;
         var value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
         if (value is null)
-            return result.Implicit ? message : $"{name} needs a value{(option.HelpName is { } help ? $" ({help})" : "")}.";
+            return result.Implicit ? message : NeedsValue(name, option) + ".";
         if (Choices.TryGetValue(option, out var choices) && !choices.Contains(value, StringComparer.Ordinal))
             return $"{name} '{value}' is not one of {string.Join(", ", choices)}.{DidYouMean.Phrase(DidYouMean.Closest(value, choices))}";
         return Conversion(name, value, option.ValueType) ?? message;
