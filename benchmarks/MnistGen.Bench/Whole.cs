@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using MnistGen.Core.Checkpoints;
 using MnistGen.Core.Runtime;
 
 namespace MnistGen.Bench;
@@ -148,18 +149,13 @@ internal static class Whole
         return record;
     }
 
-    /// <summary>Each epoch's seconds from the run's history.csv (the directory named by the CLI's "Wrote DIR: ..." line), read before the runs are deleted.</summary>
+    /// <summary>Each epoch's seconds from the run's record (the directory named by the CLI's "Wrote DIR: ..." line), read before the runs are deleted.</summary>
     private static double[]? EpochSeconds(string stdout)
     {
         var wrote = stdout.Split('\n').LastOrDefault(l => l.StartsWith("Wrote ", StringComparison.Ordinal));
         var colon = wrote?.IndexOf(": ", StringComparison.Ordinal) ?? -1;
         if (wrote is null || colon < 0) return null;
-        var csv = Path.Combine(wrote["Wrote ".Length..colon], "history.csv");
-        if (!File.Exists(csv)) return null;
-        var lines = File.ReadAllLines(csv);
-        var column = Array.IndexOf(lines[0].Split(','), "seconds");
-        if (column < 0) return null;
-        return [.. lines.Skip(1).Where(l => l.Length > 0).Select(l => double.Parse(l.Split(',')[column], NumberStyles.Float, Inv))];
+        return RunStore.ReadRun(wrote["Wrote ".Length..colon]) is { IsOk: true } run ? [.. run.Value.History.Select(h => h.Seconds)] : null;
     }
 
     /// <summary>One PyTorch process: fast.py's one epoch, or with --recipes the tutorial's code running its recipe. Threads 0 = torch's default.</summary>
