@@ -135,7 +135,7 @@ public sealed class OnnxExportTests(TrainedMlpFixture trained) : IClassFixture<T
 
 /// <summary>
 /// What an app ships instead of LibTorch: the exported model.onnx and Microsoft.ML.OnnxRuntime. Word for word the
-/// snippet of docs/onnx-inference.md; nothing here touches TorchSharp (ImagePreprocessor is pure C#).
+/// snippet of docs/interop.md (DocsTests compares them); nothing here touches TorchSharp (ImagePreprocessor is pure C#).
 /// </summary>
 internal static class OnnxDigitApp
 {
