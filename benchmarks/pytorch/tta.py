@@ -1,4 +1,4 @@
-"""Time to accuracy, the PyTorch side (issue 13): trains any spec in specs/ with plain PyTorch and evaluates the
+"""Time to accuracy, the PyTorch side: trains any spec in specs/ with plain PyTorch and evaluates the
 test set every K steps, with the evaluation kept off the training clock.
 
 The model is built from the spec's YAML by a small interpreter (`build_from_spec`) for the layer kinds the

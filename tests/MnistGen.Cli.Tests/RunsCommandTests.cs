@@ -35,7 +35,7 @@ public sealed class TwoRunsFixture : IDisposable
     public void Dispose() => Directory.Delete(OutRoot, recursive: true);
 }
 
-/// <summary>issue 13.3-13.5 through the command line: --dataset, compare, --validation with --weights best.</summary>
+/// <summary>Data sets and runs through the command line: --dataset, compare, --validation with --weights best.</summary>
 public sealed class RunsCommandTests(TwoRunsFixture runs) : IClassFixture<TwoRunsFixture>, IDisposable
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;

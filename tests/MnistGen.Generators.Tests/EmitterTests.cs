@@ -24,7 +24,7 @@ public class EmitterTests
         Snapshot.Match(source, new SnapshotNameExtension(id));
     }
 
-    /// <summary>Issue 13's tuned specs: per-step schedules, label smoothing, batch norm on a flat input.</summary>
+    /// <summary>The tuned specs (best, fast): per-step schedules, label smoothing, batch norm on a flat input.</summary>
     [Theory]
     [InlineData("fast")]
     [InlineData("best")]

@@ -3,7 +3,7 @@ namespace MnistGen.Core.Evaluation;
 /// <summary>One test-set evaluation during training: after <see cref="Step"/> steps and <see cref="TrainSeconds"/> of training (evaluations excluded).</summary>
 public sealed record AccuracyPoint(long Step, double TrainSeconds, double Accuracy);
 
-/// <summary>Pure: when a series of evaluations first reaches an accuracy (the benchmark's time-to-accuracy mode, issue 13).</summary>
+/// <summary>Pure: when a series of evaluations first reaches an accuracy (the benchmark's time-to-accuracy mode).</summary>
 public static class TimeToAccuracy
 {
     /// <summary>
